@@ -1,0 +1,23 @@
+"""Recurrent neural networks (LSTM, GRU, RNN) for Orange.
+
+The public API is importable from here. torch is imported only when a model is
+trained or used, never by importing this package.
+"""
+from orangecontrib.recurrent.windowing import (
+    make_windows, chronological_split, window_layout, sequences_from_rows,
+)
+
+__all__ = ["make_windows", "chronological_split", "window_layout",
+           "sequences_from_rows", "RecurrentLearner", "RecurrentModel",
+           "forecast", "backtest"]
+
+
+def __getattr__(name):
+    # Lazy, so that `import orangecontrib.recurrent` stays light for the canvas.
+    if name in ("RecurrentLearner", "RecurrentModel"):
+        from orangecontrib.recurrent import learner
+        return getattr(learner, name)
+    if name in ("forecast", "backtest"):
+        from orangecontrib.recurrent import forecast as module
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

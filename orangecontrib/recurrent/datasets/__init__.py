@@ -1,0 +1,1 @@
+"""Small series shipped with the add-on."""

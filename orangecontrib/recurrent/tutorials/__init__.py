@@ -1,0 +1,1 @@
+"""Example workflows (.ows) listed under Help > Examples in Orange's canvas."""

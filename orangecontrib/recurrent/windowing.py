@@ -1,0 +1,343 @@
+"""Time series -> window table, and the window-metadata contract.
+
+Every variable that :func:`make_windows` creates carries two attributes:
+
+- ``attributes["series"]``: the name of the source column it was cut from;
+- ``attributes["offset"]``: its time offset k relative to the window's last
+  observation t (k <= 0 for features ``x(t-k)``, k = h for the target ``x(t+h)``).
+
+Anything that consumes windows (the recurrent learner, forecasting) reads the
+layout back from these attributes with :func:`window_layout`, so a window table
+saved to a file and loaded again still works. This module imports neither Qt
+nor torch.
+"""
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+import numpy as np
+
+from Orange.data import (
+    ContinuousVariable, DiscreteVariable, Domain, Table, TimeVariable, Variable,
+)
+
+__all__ = [
+    "make_windows", "chronological_split", "window_layout", "WindowLayout",
+    "sequences_from_rows", "series_name", "lag_name", "WindowingReport",
+]
+
+#: What to do with missing values inside a series.
+MISSING_INTERPOLATE = "interpolate"
+MISSING_DROP = "drop"
+
+VarLike = Union[str, Variable]
+
+
+def lag_name(series: str, offset: int) -> str:
+    """Column name for ``series`` at ``offset`` from the window's end, e.g. x(t-3)."""
+    if offset == 0:
+        return f"{series}(t)"
+    return f"{series}(t{offset:+d})"
+
+
+@dataclass(frozen=True)
+class WindowingReport:
+    """What :func:`make_windows` did; kept in ``table.attributes["windowing"]``."""
+    series: tuple
+    target: str
+    window_length: int
+    horizon: int
+    time: Optional[str]
+    n_input_rows: int
+    n_windows: int
+    n_interpolated: int
+    n_dropped: int
+
+
+@dataclass(frozen=True)
+class WindowLayout:
+    """Where each (step, series) value of a window sits among the attributes.
+
+    ``columns[i, j]`` is the attribute index holding series ``series[j]`` at
+    step i (step 0 is the oldest, step L-1 the last observation t).
+    """
+    series: tuple
+    offsets: tuple
+    columns: np.ndarray
+    target_series: Optional[str]
+    horizon: Optional[int]
+
+    @property
+    def window_length(self) -> int:
+        return len(self.offsets)
+
+    @property
+    def n_series(self) -> int:
+        return len(self.series)
+
+
+def series_name(var: Variable) -> Optional[str]:
+    return var.attributes.get("series") if var.attributes else None
+
+
+def _offset(var: Variable) -> Optional[int]:
+    try:
+        return int(var.attributes["offset"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def window_layout(domain: Domain) -> Optional[WindowLayout]:
+    """Read the window layout from the attributes' metadata.
+
+    Returns None when the domain does not follow the contract (some attribute
+    lacks ``series``/``offset``, or the grid of series x offsets is incomplete);
+    callers then read each row as one univariate sequence.
+    """
+    attrs = domain.attributes
+    if not attrs:
+        return None
+    keys = [(series_name(a), _offset(a)) for a in attrs]
+    if any(s is None or k is None or k > 0 for s, k in keys):
+        return None
+    series = tuple(dict.fromkeys(s for s, _ in keys))
+    offsets = tuple(sorted(set(k for _, k in keys)))
+    if len(keys) != len(series) * len(offsets) or len(set(keys)) != len(keys):
+        return None
+    position = {key: i for i, key in enumerate(keys)}
+    columns = np.array([[position[(s, k)] for s in series] for k in offsets])
+    target_series = horizon = None
+    if domain.class_var is not None:
+        target_series = series_name(domain.class_var)
+        horizon = _offset(domain.class_var)
+    return WindowLayout(series, offsets, columns, target_series, horizon)
+
+
+def sequences_from_rows(X: np.ndarray, domain: Domain,
+                        dtype=np.float32) -> np.ndarray:
+    """Rows of a (window) table -> array of shape (rows, steps, series).
+
+    With window metadata the steps run from the oldest lag to x(t); without it,
+    each row is one univariate sequence with columns in domain order.
+    """
+    X = np.asarray(X)
+    layout = window_layout(domain)
+    if layout is None:
+        return X.astype(dtype, copy=False)[:, :, None]
+    if np.array_equal(layout.columns.ravel(), np.arange(X.shape[1])):
+        # Columns already in (step, series) order: a reshape, no copy.
+        return X.astype(dtype, copy=False).reshape(
+            len(X), layout.window_length, layout.n_series)
+    return X[:, layout.columns].astype(dtype, copy=False)
+
+
+def _resolve(domain: Domain, var: VarLike) -> Variable:
+    try:
+        return domain[var if isinstance(var, str) else var.name]
+    except (KeyError, ValueError, IndexError):
+        raise ValueError(f"Variable '{var}' is not in the data.") from None
+
+
+def find_time_variable(data: Table) -> Optional[Variable]:
+    """The table's time variable: orange3-timeseries' ``time_variable``, else
+    the first TimeVariable among attributes, class and metas."""
+    time_var = getattr(data, "time_variable", None)
+    if time_var is not None:
+        return time_var
+    for var in data.domain.variables + data.domain.metas:
+        if isinstance(var, TimeVariable):
+            return var
+    return None
+
+
+def interpolate_inner(values: np.ndarray) -> tuple:
+    """Linearly interpolate NaNs that lie between two observed values.
+
+    Leading and trailing NaNs stay (nothing to interpolate from); returns the
+    new array and the number of values filled.
+    """
+    values = np.array(values, dtype=float)
+    missing = np.isnan(values)
+    if not missing.any() or missing.all():
+        return values, 0
+    index = np.arange(len(values))
+    known = index[~missing]
+    inner = missing & (index > known[0]) & (index < known[-1])
+    values[inner] = np.interp(index[inner], known, values[known])
+    return values, int(inner.sum())
+
+
+def _sliding(values: np.ndarray, window_length: int) -> np.ndarray:
+    return np.lib.stride_tricks.sliding_window_view(values, window_length)
+
+
+def _tagged(var: Variable, series: str, offset: int) -> Variable:
+    var.attributes["series"] = series
+    var.attributes["offset"] = offset
+    return var
+
+
+def make_windows(data: Table, window_length: int, horizon: int = 1,
+                 series: Optional[Sequence[VarLike]] = None,
+                 target: Optional[VarLike] = None,
+                 time: Optional[VarLike] = None,
+                 missing: str = MISSING_INTERPOLATE) -> Table:
+    """Turn a time-ordered table into one row per window.
+
+    Parameters
+    ----------
+    data : Table
+        Rows are time points. If the table has a time variable (``time``, a
+        Timeseries' ``time_variable`` or a TimeVariable), rows are sorted by it;
+        otherwise row order is time order.
+    window_length : int
+        L, the number of past observations per series in each row.
+    horizon : int
+        h >= 1: the target is the value h steps after the window's last one.
+    series : list of variables or names, optional
+        Numeric columns to cut into lags; default: the target, if it is
+        numeric, else all numeric attributes.
+    target : variable or name, optional
+        Column to predict; default: the class variable, else the first series.
+        A numeric target becomes ``target(t+h)``; a categorical one is passed
+        through, taken at time t+h.
+    missing : "interpolate" or "drop"
+        "interpolate" fills gaps inside each series linearly, then drops the
+        windows that still hold a missing value; "drop" only drops.
+
+    Returns
+    -------
+    Table
+        Features ``x(t-L+1) .. x(t)`` grouped by step (oldest first), target,
+        and the target row's time (or row index) as a meta. Rows are in time
+        order. ``table.attributes["windowing"]`` holds a :class:`WindowingReport`.
+    """
+    window_length, horizon = int(window_length), int(horizon)
+    if window_length < 1:
+        raise ValueError("Window length must be at least 1.")
+    if horizon < 1:
+        raise ValueError("Horizon must be at least 1.")
+    if missing not in (MISSING_INTERPOLATE, MISSING_DROP):
+        raise ValueError(f"Unknown missing-value handling '{missing}'.")
+    if data is None or len(data) == 0:
+        raise ValueError("The data is empty.")
+    domain = data.domain
+
+    time_var = _resolve(domain, time) if time is not None \
+        else find_time_variable(data)
+    target_var = _resolve(domain, target) if target is not None \
+        else domain.class_var
+    if series is not None:
+        series_vars = [_resolve(domain, s) for s in series]
+    elif target_var is not None and target_var.is_continuous:
+        series_vars = [target_var]
+    else:
+        series_vars = [a for a in domain.attributes
+                       if a.is_continuous and a is not time_var]
+    series_vars = list(dict.fromkeys(series_vars))
+    if not series_vars:
+        raise ValueError("The data has no numeric column to make windows from.")
+    for var in series_vars:
+        if not var.is_continuous:
+            raise ValueError(f"'{var.name}' is not numeric.")
+    if target_var is None:
+        target_var = series_vars[0]
+    if not (target_var.is_continuous or target_var.is_discrete):
+        raise ValueError(f"Target '{target_var.name}' must be numeric or "
+                         "categorical.")
+
+    n_rows = len(data)
+    needed = window_length + horizon
+    if n_rows < needed:
+        raise ValueError(
+            f"The series has {n_rows} rows; window length {window_length} "
+            f"plus horizon {horizon} needs at least {needed}.")
+
+    # Time order: sort by the time variable, keeping ties in row order.
+    if time_var is not None:
+        times = data.get_column(time_var).astype(float)
+        if np.isnan(times).any():
+            raise ValueError(f"Time variable '{time_var.name}' has missing "
+                             "values; rows cannot be put in time order.")
+        order = np.argsort(times, kind="stable")
+        times = times[order]
+    else:
+        order = np.arange(n_rows)
+        times = order.astype(float)
+
+    columns = {}
+    n_interpolated = 0
+    for var in dict.fromkeys(series_vars + [target_var]):
+        values = data.get_column(var).astype(float)[order]
+        if missing == MISSING_INTERPOLATE:
+            values, filled = interpolate_inner(values)
+            n_interpolated += filled
+        columns[var] = values
+
+    n_windows = n_rows - window_length - horizon + 1
+    # (windows, L, series): views into the series, no copy until the stack.
+    lags = np.stack([_sliding(columns[v], window_length)[:n_windows]
+                     for v in series_vars], axis=2)
+    y = columns[target_var][window_length - 1 + horizon:]
+    target_rows = np.arange(window_length - 1 + horizon, n_rows)
+    X = lags.reshape(n_windows, window_length * len(series_vars))
+
+    keep = ~(np.isnan(X).any(axis=1) | np.isnan(y))
+    n_dropped = int(n_windows - keep.sum())
+    if not keep.any():
+        raise ValueError("Every window holds a missing value; no rows left.")
+    if not keep.all():
+        X, y, target_rows = X[keep], y[keep], target_rows[keep]
+
+    attributes = []
+    offsets = range(-window_length + 1, 1)
+    for k in offsets:
+        for var in series_vars:
+            attributes.append(_tagged(
+                ContinuousVariable(lag_name(var.name, k),
+                                   number_of_decimals=var.number_of_decimals),
+                var.name, k))
+    if target_var.is_continuous:
+        class_var = ContinuousVariable(
+            lag_name(target_var.name, horizon),
+            number_of_decimals=target_var.number_of_decimals)
+    else:
+        class_var = DiscreteVariable(target_var.name, values=target_var.values)
+    _tagged(class_var, target_var.name, horizon)
+    if time_var is not None:
+        time_meta = time_var.copy(name=time_var.name) \
+            if isinstance(time_var, TimeVariable) \
+            else ContinuousVariable(time_var.name)
+    else:
+        time_meta = ContinuousVariable("row")
+    time_meta.attributes = dict(time_meta.attributes, role="time")
+    out_domain = Domain(attributes, class_var, metas=[time_meta])
+    metas = times[target_rows][:, None].astype(object)
+    table = Table.from_numpy(out_domain, X, y, metas)
+    table.name = f"{getattr(data, 'name', '') or 'data'} (windows)"
+    report = WindowingReport(
+        series=tuple(v.name for v in series_vars), target=target_var.name,
+        window_length=window_length, horizon=horizon,
+        time=time_var.name if time_var is not None else None,
+        n_input_rows=n_rows, n_windows=int(len(X)),
+        n_interpolated=n_interpolated, n_dropped=n_dropped)
+    table.attributes = {"windowing": report}
+    return table
+
+
+def chronological_split(table: Table, test_size: float = 0.2) -> tuple:
+    """Split rows in their order: the first part trains, the last part tests.
+
+    ``test_size`` is a share in (0, 1) or a number of rows >= 1. Returns
+    ``(train, test)``; never shuffles, so no future value leaks into training.
+    """
+    n = len(table)
+    if isinstance(test_size, float) and 0 < test_size < 1:
+        n_test = int(round(n * test_size))
+    elif test_size >= 1 and float(test_size).is_integer():
+        n_test = int(test_size)
+    else:
+        raise ValueError("test_size must be a share in (0, 1) or a row count.")
+    n_test = min(max(n_test, 1), n - 1) if n >= 2 else 0
+    if n_test == 0:
+        raise ValueError("Need at least two rows to split into train and test.")
+    return table[:n - n_test], table[n - n_test:]
