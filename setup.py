@@ -36,7 +36,9 @@ setup(
         "numpy>=1.24",
     ],
     extras_require={
-        "test": ["pytest>=8.1"],
+        # orange3-timeseries: tests prove that its Timeseries tables window
+        # correctly; the add-on itself does not need it.
+        "test": ["pytest>=8.1", "orange3-timeseries"],
     },
     entry_points=ENTRY_POINTS,
     keywords=["orange3 add-on", "lstm", "gru", "rnn", "time series", "forecast"],

@@ -94,6 +94,21 @@ class TestMakeWindows(unittest.TestCase):
                                       np.arange(2, 6) * 86400.0)
         self.assertEqual(windows.attributes["windowing"].time, "date")
 
+    def test_orange3_timeseries_table(self):
+        from orangecontrib.timeseries import Timeseries
+        series = Timeseries.from_file("airpassengers")
+        # shuffled rows come back in time order through `time_variable`
+        shuffled = series[np.random.default_rng(0).permutation(len(series))]
+        windows = make_windows(shuffled, 12)
+        self.assertEqual(windows.attributes["windowing"].time, "Month")
+        self.assertEqual(len(windows), 144 - 12)
+        # the first window is January-December 1949, the target January 1950
+        np.testing.assert_array_equal(
+            windows.X[0], [112, 118, 132, 129, 121, 135, 148, 148, 136, 119,
+                           104, 118])
+        self.assertEqual(windows.Y[0], 115)
+        self.assertEqual(str(windows[0]["Month"]), "1950-01-01")
+
     def test_time_variable_with_missing_values(self):
         time = ContinuousVariable("t")
         domain = Domain([ContinuousVariable("x"), time])
