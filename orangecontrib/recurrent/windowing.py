@@ -23,6 +23,7 @@ from Orange.data import (
 __all__ = [
     "make_windows", "chronological_split", "window_layout", "WindowLayout",
     "sequences_from_rows", "series_name", "lag_name", "WindowingReport",
+    "find_time_variable", "interpolate_inner", "time_order", "held_out_rows",
 ]
 
 #: What to do with missing values inside a series.
@@ -149,6 +150,24 @@ def find_time_variable(data: Table) -> Optional[Variable]:
     return None
 
 
+def time_order(data: Table, time_var: Optional[Variable]) -> tuple:
+    """Row order that puts ``data`` in time order, and the times in that order.
+
+    Rows are sorted by ``time_var``, ties kept in row order; without a time
+    variable, row order is time order and the times are row indices. Returns
+    ``(order, times)``; raises ValueError when the time has missing values.
+    """
+    if time_var is None:
+        order = np.arange(len(data))
+        return order, order.astype(float)
+    times = data.get_column(time_var).astype(float)
+    if np.isnan(times).any():
+        raise ValueError(f"Time variable '{time_var.name}' has missing "
+                         "values; rows cannot be put in time order.")
+    order = np.argsort(times, kind="stable")
+    return order, times[order]
+
+
 def interpolate_inner(values: np.ndarray) -> tuple:
     """Linearly interpolate NaNs that lie between two observed values.
 
@@ -252,17 +271,7 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
             f"The series has {n_rows} rows; window length {window_length} "
             f"plus horizon {horizon} needs at least {needed}.")
 
-    # Time order: sort by the time variable, keeping ties in row order.
-    if time_var is not None:
-        times = data.get_column(time_var).astype(float)
-        if np.isnan(times).any():
-            raise ValueError(f"Time variable '{time_var.name}' has missing "
-                             "values; rows cannot be put in time order.")
-        order = np.argsort(times, kind="stable")
-        times = times[order]
-    else:
-        order = np.arange(n_rows)
-        times = order.astype(float)
+    order, times = time_order(data, time_var)
 
     columns = {}
     n_interpolated = 0
@@ -331,6 +340,16 @@ def chronological_split(table: Table, test_size: float = 0.2) -> tuple:
     ``(train, test)``; never shuffles, so no future value leaks into training.
     """
     n = len(table)
+    n_test = held_out_rows(n, test_size)
+    return table[:n - n_test], table[n - n_test:]
+
+
+def held_out_rows(n: int, test_size: float = 0.2) -> int:
+    """How many of ``n`` rows :func:`chronological_split` puts in the test part.
+
+    ``test_size`` is a share in (0, 1) or a row count >= 1; the result is at
+    least 1 and leaves at least one training row.
+    """
     if isinstance(test_size, float) and 0 < test_size < 1:
         n_test = int(round(n * test_size))
     elif test_size >= 1 and float(test_size).is_integer():
@@ -340,4 +359,4 @@ def chronological_split(table: Table, test_size: float = 0.2) -> tuple:
     n_test = min(max(n_test, 1), n - 1) if n >= 2 else 0
     if n_test == 0:
         raise ValueError("Need at least two rows to split into train and test.")
-    return table[:n - n_test], table[n - n_test:]
+    return n_test
