@@ -6,6 +6,12 @@ trained or used, never by importing this package.
 from orangecontrib.recurrent.windowing import (
     make_windows, chronological_split, window_layout, sequences_from_rows,
 )
+# Imported eagerly (it needs no torch): the function `forecast` shares its name
+# with its module, and a lazy import would leave the package attribute bound to
+# the module. After this line `orangecontrib.recurrent.forecast` is the
+# function; import the module's other names with
+# `from orangecontrib.recurrent.forecast import ...`.
+from orangecontrib.recurrent.forecast import forecast, backtest
 
 __all__ = ["make_windows", "chronological_split", "window_layout",
            "sequences_from_rows", "RecurrentLearner", "RecurrentModel",
@@ -17,7 +23,4 @@ def __getattr__(name):
     if name in ("RecurrentLearner", "RecurrentModel"):
         from orangecontrib.recurrent import learner
         return getattr(learner, name)
-    if name in ("forecast", "backtest"):
-        from orangecontrib.recurrent import forecast as module
-        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
