@@ -1,0 +1,406 @@
+"""RecurrentLearner and RecurrentModel: an LSTM, GRU or RNN as an Orange learner.
+
+The learner reads each row as a sequence: a window table (see
+:mod:`orangecontrib.recurrent.windowing`) becomes ``(rows, L, series)``; a table
+without window metadata is one univariate sequence per row (UCR-style data).
+A continuous class is regression (MSE), a discrete class classification
+(cross-entropy; the model returns class probabilities).
+
+Scaling lives in the model: inputs are standardized per series and a numeric
+target is standardized, both with statistics of the training rows only, and
+predictions come back in the data's own units. So Test and Score cannot leak
+test rows into the scaling.
+
+A model pickles as hyperparameters + a CPU ``state_dict`` (numpy arrays): a
+model trained on a GPU loads and predicts on a machine without one.
+"""
+from typing import Callable, Optional
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from Orange.base import Learner, Model
+from Orange.data import ContinuousVariable, Domain, Table
+
+from orangecontrib.recurrent.network import CELLS, RecurrentNetwork
+from orangecontrib.recurrent.training import (
+    CLASSIFICATION, REGRESSION, EpochReport, TrainingCancelled, fit_network,
+    resolve_device, seeded,
+)
+from orangecontrib.recurrent.windowing import (
+    sequences_from_rows, window_layout,
+)
+
+__all__ = ["RecurrentLearner", "RecurrentModel", "EpochReport",
+           "TrainingCancelled"]
+
+#: Values (rows x steps x series) per forward pass when predicting.
+PREDICT_BATCH_VALUES = 1 << 21
+#: Rows per chunk when computing the training statistics.
+_STATS_CHUNK_ROWS = 1 << 16
+
+
+def _sequence_names(domain: Domain) -> tuple:
+    """How error messages name each input series."""
+    layout = window_layout(domain)
+    if layout is None:
+        return ("Every value of every row",)
+    return tuple(f"Series '{name}'" for name in layout.series)
+
+
+def _series_statistics(sequences: np.ndarray):
+    """Per-series mean and standard deviation of (rows, steps, series), in
+    float64, chunk by chunk so that no full float64 copy is made. Returns
+    (mean, std, all values finite)."""
+    n_series = sequences.shape[2]
+    count, mean, m2 = 0, np.zeros(n_series), np.zeros(n_series)
+    for start in range(0, len(sequences), _STATS_CHUNK_ROWS):
+        chunk = sequences[start:start + _STATS_CHUNK_ROWS] \
+            .reshape(-1, n_series).astype(np.float64)
+        if not np.isfinite(chunk).all():
+            return None, None, False
+        c_count = len(chunk)
+        c_mean = chunk.mean(axis=0)
+        c_m2 = ((chunk - c_mean) ** 2).sum(axis=0)
+        delta = c_mean - mean
+        total = count + c_count
+        # Chan et al.'s pairwise combination of means and squared deviations.
+        mean = mean + delta * c_count / total
+        m2 = m2 + c_m2 + delta ** 2 * count * c_count / total
+        count = total
+    return mean, np.sqrt(m2 / count), True
+
+
+def _missing_message(X: np.ndarray, domain: Domain) -> str:
+    bad = ~np.isfinite(X).all(axis=0)
+    names = [var.name for var, b in zip(domain.attributes, bad) if b]
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return (f"Missing (or infinite) values in {shown}{more}. Recurrent "
+            "networks need complete windows: let Windowing interpolate the "
+            "gaps (or drop those windows), or impute the data first.")
+
+
+class RecurrentModel(Model):
+    """A trained recurrent network with its scaling, as an Orange model.
+
+    ``predict(X)`` returns values in the target's units (regression) or class
+    probabilities of shape (rows, classes) (classification); calling the model
+    on a Table works as for any Orange model.
+
+    Attributes
+    ----------
+    history : list of EpochReport
+        Losses per epoch (see :meth:`history_table`).
+    stop_reason : str
+        Why training ended, in words.
+    epochs_trained, best_epoch : int
+        Finished epochs, and the epoch whose weights the model holds.
+    device_used : str
+        Where it was trained ("cpu", "cuda", "cuda:0", ...).
+    params : dict
+        The learner's hyperparameters.
+    """
+
+    def __init__(self, domain: Domain, network: RecurrentNetwork,
+                 params: dict, task: str, target_mean: float = 0.0,
+                 target_scale: float = 1.0, class_prior=None, fit_result=None):
+        super().__init__(domain)
+        self.params = dict(params)
+        self.task = task
+        self.target_mean = float(target_mean)
+        self.target_scale = float(target_scale)
+        self.class_prior = None if class_prior is None \
+            else np.asarray(class_prior, dtype=float)
+        self.architecture = dict(
+            n_series=network.n_series, n_outputs=network.n_outputs,
+            cell=network.cell, hidden_size=network.rnn.hidden_size,
+            num_layers=network.num_layers,
+            bidirectional=network.num_directions == 2,
+            dropout=network.rnn.dropout)
+        self.state_dict = {k: v.detach().cpu().numpy().copy()
+                           for k, v in network.state_dict().items()}
+        self._network = network
+        self.history = list(fit_result.history) if fit_result else []
+        self.stop_reason = fit_result.stop_reason if fit_result else ""
+        self.best_epoch = fit_result.best_epoch if fit_result else 0
+        self.epochs_trained = fit_result.epochs_trained if fit_result else 0
+        self.device_used = fit_result.device if fit_result else "cpu"
+        self.n_validation = fit_result.n_validation if fit_result else 0
+
+    # --- prediction -------------------------------------------------------
+    def _predict_device(self) -> torch.device:
+        # A model may be used where it was not trained: "cpu" stays on the
+        # CPU, anything else takes CUDA only when this process has it.
+        if self.params.get("device") == "cpu" or not torch.cuda.is_available():
+            return torch.device("cpu")
+        return resolve_device("auto")
+
+    def network(self) -> RecurrentNetwork:
+        """The live torch module, built from the state_dict when needed."""
+        device = self._predict_device()
+        if self._network is None:
+            network = RecurrentNetwork(**self.architecture)
+            network.load_state_dict(
+                {k: torch.from_numpy(v) for k, v in self.state_dict.items()})
+            self._network = network
+        self._network.to(device).eval()
+        return self._network
+
+    def predict(self, X):
+        if sp.issparse(X):
+            X = X.toarray()
+        X = np.asarray(X)
+        network = self.network()
+        device = next(network.parameters()).device
+        rows = max(1, PREDICT_BATCH_VALUES // max(1, X.shape[1]))
+        outputs = []
+        with torch.inference_mode():
+            for start in range(0, len(X), rows):
+                sequences = sequences_from_rows(X[start:start + rows],
+                                                self.domain)
+                out = network(torch.from_numpy(sequences).to(device))
+                if self.task == CLASSIFICATION:
+                    out = torch.softmax(out.double(), dim=1)
+                outputs.append(out.cpu().numpy())
+        n_out = self.architecture["n_outputs"]
+        out = np.concatenate(outputs) if outputs \
+            else np.zeros((0, n_out))
+        if self.task == REGRESSION:
+            return out[:, 0].astype(np.float64) * self.target_scale \
+                + self.target_mean
+        out = out.astype(np.float64)
+        missing = ~np.isfinite(out).all(axis=1)
+        if missing.any():
+            # Rows with missing inputs: the training rows' class shares.
+            out[missing] = self.class_prior
+        return out
+
+    # --- history ----------------------------------------------------------
+    def history_table(self) -> Table:
+        """Losses per epoch as a Table: epoch, train loss, validation loss
+        (missing when there was no validation tail)."""
+        domain = Domain([ContinuousVariable("epoch", number_of_decimals=0),
+                         ContinuousVariable("train loss"),
+                         ContinuousVariable("validation loss")])
+        X = np.array([[r.epoch, r.train_loss,
+                       np.nan if r.val_loss is None else r.val_loss]
+                      for r in self.history], dtype=float).reshape(-1, 3)
+        table = Table.from_numpy(domain, X)
+        table.name = f"{getattr(self, 'name', 'model')} loss"
+        return table
+
+    # --- pickling ---------------------------------------------------------
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state["_network"] = None  # rebuilt on the CPU (or CUDA) on demand
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._network = None
+
+    def __repr__(self):
+        return (f"RecurrentModel({self.architecture['cell'].upper()}, "
+                f"hidden_size={self.architecture['hidden_size']}, "
+                f"epochs_trained={self.epochs_trained})")
+
+
+class RecurrentLearner(Learner):
+    """LSTM, GRU or plain RNN for sequences: windows of a time series or
+    rows that are whole series.
+
+    Parameters
+    ----------
+    cell : "lstm", "gru" or "rnn"
+    hidden_size : int
+        Units per layer (and direction).
+    num_layers : int
+        Stacked recurrent layers.
+    bidirectional : bool
+        Also read each window backwards.
+    dropout : float
+        Dropout between recurrent layers; only acts when ``num_layers > 1``.
+    epochs, batch_size, learning_rate
+        Adam's training schedule.
+    clip_norm : float or None
+        Gradient clipping by global norm; None turns it off.
+    validation_size : float
+        Share of the (time-ordered) training rows held back at their end to
+        watch the validation loss; 0 or a tail shorter than one batch: none.
+    patience : int or None
+        Early stopping after this many epochs without a better validation
+        loss; the best weights are restored. None or 0: train all epochs.
+    random_state : int or None
+        Seed for weights, dropout and batch order; same seed, same data, same
+        CPU model. None: a different model each time.
+    device : "auto", "cpu" or "cuda"
+        "auto" trains on a GPU when torch finds one.
+    callback : callable(EpochReport) -> bool or None, optional
+        Called after every epoch; return True to stop early, raise
+        :class:`TrainingCancelled` to abandon training.
+    name : str, optional
+        Default: "LSTM", "GRU" or "RNN".
+    """
+    supports_weights = False
+    supports_multiclass = False
+
+    def __init__(self, cell: str = "lstm", hidden_size: int = 50,
+                 num_layers: int = 1, bidirectional: bool = False,
+                 dropout: float = 0.0, epochs: int = 20,
+                 batch_size: int = 32, learning_rate: float = 1e-3,
+                 clip_norm: Optional[float] = 1.0,
+                 validation_size: float = 0.1, patience: Optional[int] = 5,
+                 random_state: Optional[int] = 0, device: str = "auto",
+                 callback: Optional[Callable[[EpochReport],
+                                             Optional[bool]]] = None,
+                 name: Optional[str] = None, preprocessors=None):
+        super().__init__(preprocessors=preprocessors)
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.clip_norm = clip_norm
+        self.validation_size = validation_size
+        self.patience = patience
+        self.random_state = random_state
+        self.device = device
+        self.callback = callback
+        self._name = name
+        self.check_params()
+
+    @property
+    def name(self):
+        return self._name or str(self.cell).upper()
+
+    @name.setter
+    def name(self, value):
+        self._name = value
+
+    def _reprable_omit_param(self, name, default, value):
+        if name == "name":
+            return self._name is None
+        return super()._reprable_omit_param(name, default, value)
+
+    @property
+    def params(self) -> dict:
+        """The hyperparameters (what the model keeps and pickles)."""
+        return dict(cell=self.cell, hidden_size=self.hidden_size,
+                    num_layers=self.num_layers,
+                    bidirectional=self.bidirectional, dropout=self.dropout,
+                    epochs=self.epochs, batch_size=self.batch_size,
+                    learning_rate=self.learning_rate,
+                    clip_norm=self.clip_norm,
+                    validation_size=self.validation_size,
+                    patience=self.patience, random_state=self.random_state,
+                    device=self.device)
+
+    def check_params(self):
+        """Raise ValueError for a hyperparameter out of range."""
+        if str(self.cell).lower() not in CELLS:
+            raise ValueError(f"Unknown cell '{self.cell}'; choose one of "
+                             f"{', '.join(CELLS)}.")
+        for attr in ("hidden_size", "num_layers", "epochs", "batch_size"):
+            if int(getattr(self, attr)) < 1:
+                raise ValueError(f"{attr} must be at least 1.")
+        if not 0 <= self.dropout < 1:
+            raise ValueError("dropout must be in [0, 1).")
+        if not self.learning_rate > 0:
+            raise ValueError("learning_rate must be positive.")
+        if self.clip_norm is not None and not self.clip_norm > 0:
+            raise ValueError("clip_norm must be positive, or None for none.")
+        if not 0 <= self.validation_size < 1:
+            raise ValueError("validation_size must be a share in [0, 1).")
+        if self.patience is not None and self.patience < 0:
+            raise ValueError("patience must be >= 0 (0 or None: off).")
+        if str(self.device) not in ("auto", "cpu") \
+                and not str(self.device).startswith("cuda"):
+            raise ValueError(f"Unknown device '{self.device}'; use 'auto', "
+                             "'cpu' or 'cuda'.")
+
+    def incompatibility_reason(self, domain: Domain) -> Optional[str]:
+        if len(domain.class_vars) > 1:
+            return "Recurrent networks predict a single target variable."
+        if domain.class_var is None:
+            return "The data has no target variable."
+        if not domain.attributes:
+            return "The data has no features."
+        non_numeric = [a.name for a in domain.attributes
+                       if not a.is_continuous]
+        if non_numeric:
+            return ("Recurrent networks need numeric features; "
+                    f"'{non_numeric[0]}' is not numeric.")
+        return None
+
+    def fit_storage(self, data: Table) -> RecurrentModel:
+        self.check_params()
+        domain = data.domain
+        if len(data) == 0:
+            raise ValueError("The data is empty.")
+        if len(data) < 2:
+            raise ValueError("Training needs at least two rows.")
+        X = data.X
+        if sp.issparse(X):
+            X = X.toarray()
+        # The one float32 copy of the data (a reshape when the window's
+        # columns are in order); scaling happens inside the network.
+        sequences = sequences_from_rows(X, domain)
+        mean, std, finite = _series_statistics(sequences)
+        if not finite:
+            raise ValueError(_missing_message(X, domain))
+        for name, m, s in zip(_sequence_names(domain), mean, std):
+            if not s > 1e-12 * max(1.0, abs(m)):
+                raise ValueError(f"{name} is constant ({m:g}); a constant "
+                                 "input carries nothing to learn from.")
+
+        class_var = domain.class_var
+        y = np.asarray(data.Y, dtype=np.float64).reshape(len(data))
+        if not np.isfinite(y).all():
+            raise ValueError(
+                f"The target '{class_var.name}' has missing values in "
+                f"{int((~np.isfinite(y)).sum())} rows. Let Windowing "
+                "interpolate the series, or remove those rows.")
+        target_mean, target_scale, prior = 0.0, 1.0, None
+        if class_var.is_continuous:
+            task, n_outputs = REGRESSION, 1
+            target_mean, target_scale = float(y.mean()), float(y.std())
+            if not target_scale > 1e-12 * max(1.0, abs(target_mean)):
+                raise ValueError(f"The target '{class_var.name}' is constant "
+                                 f"({target_mean:g}); there is nothing to "
+                                 "learn.")
+            targets = ((y - target_mean) / target_scale).astype(np.float32)
+        else:
+            task, n_outputs = CLASSIFICATION, len(class_var.values)
+            targets = y.astype(np.int64)
+            counts = np.bincount(targets, minlength=n_outputs)
+            present = np.flatnonzero(counts)
+            if len(present) < 2:
+                raise ValueError(
+                    f"The target '{class_var.name}' has one class "
+                    f"('{class_var.values[present[0]]}') in the training "
+                    "data; classification needs at least two.")
+            prior = counts / counts.sum()
+
+        params = self.params
+        with seeded(self.random_state):
+            network = RecurrentNetwork(
+                n_series=sequences.shape[2], n_outputs=n_outputs,
+                cell=self.cell, hidden_size=self.hidden_size,
+                num_layers=self.num_layers, bidirectional=self.bidirectional,
+                dropout=self.dropout, input_mean=mean, input_scale=std)
+            result = fit_network(
+                network, sequences, targets, task=task, epochs=self.epochs,
+                batch_size=self.batch_size, learning_rate=self.learning_rate,
+                clip_norm=self.clip_norm,
+                validation_size=self.validation_size,
+                patience=self.patience, random_state=self.random_state,
+                device=self.device, callback=self.callback)
+        return RecurrentModel(domain, network, params, task,
+                              target_mean=target_mean,
+                              target_scale=target_scale, class_prior=prior,
+                              fit_result=result)

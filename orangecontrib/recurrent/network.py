@@ -1,0 +1,91 @@
+"""The recurrent network: an LSTM, GRU or plain (tanh) RNN with a linear head.
+
+Input is batch-first, ``(batch, steps, n_series)``; output is
+``(batch, n_outputs)``: one value per row for regression, one logit per class
+for classification. Inputs are standardized inside the network with per-series
+buffers (``input_mean``, ``input_scale``), so the scaling travels with the
+``state_dict`` and the training data needs no scaled copy.
+"""
+from typing import Optional, Sequence
+
+import torch
+from torch import nn
+
+__all__ = ["RecurrentNetwork", "CELLS"]
+
+#: Cell name -> torch module class.
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+
+
+class RecurrentNetwork(nn.Module):
+    """A stacked recurrent network with a linear head on the last step.
+
+    Parameters
+    ----------
+    n_series : int
+        Number of values per step (series in the window).
+    n_outputs : int
+        1 for regression, the number of classes for classification.
+    cell : "lstm", "gru" or "rnn"
+        "rnn" is Elman's RNN with tanh.
+    hidden_size : int
+        Units per layer and direction.
+    num_layers : int
+        Stacked recurrent layers.
+    bidirectional : bool
+        Read each window forwards and backwards; the head sees the forward
+        direction's state after the last step and the backward direction's
+        state after it has read back to the first step.
+    dropout : float
+        Dropout between recurrent layers (torch's ``dropout`` argument). It
+        only exists between layers, so with ``num_layers == 1`` it does
+        nothing (and is not passed to torch, which would warn).
+    input_mean, input_scale : sequence of float, optional
+        Per-series standardization, ``(x - mean) / scale``; default 0 and 1.
+    """
+
+    def __init__(self, n_series: int, n_outputs: int = 1, cell: str = "lstm",
+                 hidden_size: int = 50, num_layers: int = 1,
+                 bidirectional: bool = False, dropout: float = 0.0,
+                 input_mean: Optional[Sequence[float]] = None,
+                 input_scale: Optional[Sequence[float]] = None):
+        super().__init__()
+        cell = cell.lower()
+        if cell not in CELLS:
+            raise ValueError(f"Unknown cell '{cell}'; choose one of "
+                             f"{', '.join(CELLS)}.")
+        self.cell = cell
+        self.n_series = int(n_series)
+        self.n_outputs = int(n_outputs)
+        self.num_layers = int(num_layers)
+        self.num_directions = 2 if bidirectional else 1
+        kwargs = dict(input_size=self.n_series, hidden_size=int(hidden_size),
+                      num_layers=self.num_layers, batch_first=True,
+                      bidirectional=bool(bidirectional))
+        if self.num_layers > 1:
+            kwargs["dropout"] = float(dropout)
+        if cell == "rnn":
+            kwargs["nonlinearity"] = "tanh"
+        self.rnn = CELLS[cell](**kwargs)
+        self.head = nn.Linear(int(hidden_size) * self.num_directions,
+                              self.n_outputs)
+        mean = torch.zeros(self.n_series) if input_mean is None \
+            else torch.as_tensor(input_mean, dtype=torch.float32)
+        scale = torch.ones(self.n_series) if input_scale is None \
+            else torch.as_tensor(input_scale, dtype=torch.float32)
+        self.register_buffer("input_mean", mean.reshape(self.n_series).clone())
+        self.register_buffer("input_scale",
+                             scale.reshape(self.n_series).clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(batch, steps, n_series)`` -> ``(batch, n_outputs)``."""
+        x = (x - self.input_mean) / self.input_scale
+        _, state = self.rnn(x)
+        h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h, c)
+        # h_n: (layers * directions, batch, hidden); the last layer's
+        # directions are the last `num_directions` entries.
+        if self.num_directions == 1:
+            last = h_n[-1]
+        else:
+            last = torch.cat((h_n[-2], h_n[-1]), dim=1)
+        return self.head(last)

@@ -1,0 +1,270 @@
+"""The fit loop: whole tensors on the device, shuffled index batches, a
+chronological validation tail, early stopping with the best weights restored,
+seeding, and a per-epoch callback for progress, loss curves and cancel.
+
+No DataLoader: the data is moved to the device once as two tensors and each
+batch is a gather by a slice of a per-epoch permutation, which is what a plain
+hand-written PyTorch loop does, and as fast.
+"""
+import contextlib
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Union
+
+import torch
+from torch import nn
+
+__all__ = ["EpochReport", "FitResult", "TrainingCancelled", "fit_network",
+           "evaluate_loss", "resolve_device", "seeded", "REGRESSION",
+           "CLASSIFICATION"]
+
+REGRESSION = "regression"
+CLASSIFICATION = "classification"
+
+#: Rows per forward pass when evaluating or predicting (no gradients kept).
+EVAL_BATCH_ROWS = 4096
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """What one finished epoch reports to the callback.
+
+    ``epoch`` counts from 1 to ``epochs``. Losses are means over rows, on the
+    scale the network is trained on (a standardized target for regression,
+    cross-entropy for classification). ``val_loss`` is None when there is no
+    validation tail.
+    """
+    epoch: int
+    epochs: int
+    train_loss: float
+    val_loss: Optional[float] = None
+
+
+class TrainingCancelled(Exception):
+    """Raise from a callback to abandon training; it propagates to the caller."""
+
+
+@dataclass
+class FitResult:
+    """How :func:`fit_network` ended.
+
+    ``history`` has one report per finished epoch with a finite loss;
+    ``best_epoch`` is the epoch whose weights the network holds now;
+    ``stop_reason`` says in words why training ended.
+    """
+    history: List[EpochReport] = field(default_factory=list)
+    stop_reason: str = ""
+    best_epoch: int = 0
+    epochs_trained: int = 0
+    device: str = "cpu"
+    n_validation: int = 0
+
+
+Callback = Callable[[EpochReport], Optional[bool]]
+
+
+def resolve_device(device: Union[str, torch.device, None]) -> torch.device:
+    """"auto" (or None) -> cuda if available, else cpu; "cpu"/"cuda" as named."""
+    if device is None or str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("Device 'cuda' was asked for, but torch finds no "
+                         "CUDA device here; use 'auto' or 'cpu'.")
+    return device
+
+
+@contextlib.contextmanager
+def seeded(random_state: Optional[int]):
+    """Seed torch's global generator inside the block and restore it after.
+
+    Covers weight initialization and dropout, so that the same seed on the
+    same data gives bit-identical CPU runs without disturbing the caller's
+    random state. With ``random_state=None`` nothing is seeded.
+    """
+    if random_state is None:
+        yield
+        return
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(random_state))
+        yield
+
+
+def _loss_function(task: str):
+    if task == REGRESSION:
+        mse = nn.functional.mse_loss
+        return lambda out, target: mse(out.squeeze(-1), target)
+    if task == CLASSIFICATION:
+        return nn.functional.cross_entropy
+    raise ValueError(f"Unknown task '{task}'.")
+
+
+@torch.no_grad()
+def evaluate_loss(network: nn.Module, X: torch.Tensor, y: torch.Tensor,
+                  task: str = REGRESSION,
+                  batch_rows: int = EVAL_BATCH_ROWS) -> float:
+    """Mean loss of ``network`` over all rows of ``X``, in eval mode."""
+    loss_fn = _loss_function(task)
+    was_training = network.training
+    network.eval()
+    total = torch.zeros((), dtype=torch.float64, device=X.device)
+    for start in range(0, len(X), batch_rows):
+        xb, yb = X[start:start + batch_rows], y[start:start + batch_rows]
+        total += loss_fn(network(xb), yb).double() * len(xb)
+    network.train(was_training)
+    return float(total) / len(X)
+
+
+def _snapshot(network: nn.Module) -> dict:
+    return {k: v.detach().clone() for k, v in network.state_dict().items()}
+
+
+def _finite(network: nn.Module) -> bool:
+    return all(bool(torch.isfinite(p).all()) for p in network.parameters())
+
+
+def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
+                epochs: int = 20, batch_size: int = 32,
+                learning_rate: float = 1e-3,
+                clip_norm: Optional[float] = 1.0,
+                validation_size: float = 0.1,
+                patience: Optional[int] = 5,
+                random_state: Optional[int] = 0,
+                device: Union[str, torch.device, None] = "auto",
+                callback: Optional[Callback] = None) -> FitResult:
+    """Train ``network`` in place with Adam and return how it went.
+
+    Parameters
+    ----------
+    network : nn.Module
+        Maps ``(batch, ...)`` float32 inputs to ``(batch, n_outputs)``.
+    X : array or tensor, float32, shape (rows, steps, series)
+        Rows in time order. Moved to ``device`` once, without a copy on CPU.
+    y : array or tensor, shape (rows,)
+        float32 targets (regression) or int64 class indices (classification).
+    task : "regression" or "classification"
+        MSE or cross-entropy loss.
+    epochs, batch_size, learning_rate
+        As usual; the last batch of an epoch may be smaller.
+    clip_norm : float or None
+        Clip the gradients' global norm to this before each step; None: no
+        clipping.
+    validation_size : float in [0, 1)
+        Share of the rows, taken from the end (the latest rows, never
+        shuffled), used only to measure the validation loss. No validation
+        when it is 0 or the tail would be smaller than one batch.
+    patience : int or None
+        Stop when the validation loss has not improved for this many epochs.
+        Whenever there is a validation tail, the weights of the epoch with
+        the lowest validation loss are restored at the end. None or 0: no
+        early stopping.
+    random_state : int or None
+        Seeds the batch order. (Seed weight initialization and dropout with
+        :func:`seeded` around the network's construction and this call.)
+    device : "auto", "cpu", "cuda" or torch.device
+        "auto" takes cuda when torch finds it.
+    callback : callable(EpochReport) -> bool or None, optional
+        Called after each epoch. Returning True stops training (the network
+        keeps the weights it would keep at a normal end); raising
+        :class:`TrainingCancelled` abandons it and propagates.
+
+    Raises
+    ------
+    ValueError
+        If the loss is not finite already in the first epoch (a learning rate
+        too high for the data). A loss that turns NaN later stops training
+        with a warning and the last finite weights.
+    """
+    if epochs < 1:
+        raise ValueError("Epochs must be at least 1.")
+    if batch_size < 1:
+        raise ValueError("Batch size must be at least 1.")
+    if not 0 <= validation_size < 1:
+        raise ValueError("Validation size must be a share in [0, 1).")
+    device = resolve_device(device)
+    loss_fn = _loss_function(task)
+
+    X = torch.as_tensor(X, dtype=torch.float32).to(device)
+    y = torch.as_tensor(
+        y, dtype=torch.float32 if task == REGRESSION else torch.int64
+    ).to(device)
+    n = len(X)
+    if n < 1:
+        raise ValueError("There are no rows to train on.")
+    n_val = int(n * validation_size)
+    if n_val < batch_size or n - n_val < 1:
+        n_val = 0
+    n_train = n - n_val
+    X_train, y_train = X[:n_train], y[:n_train]
+    X_val, y_val = X[n_train:], y[n_train:]
+
+    network.to(device)
+    network.train()
+    optimizer = torch.optim.Adam(network.parameters(), lr=learning_rate)
+    generator = torch.Generator()
+    if random_state is None:
+        generator.seed()
+    else:
+        generator.manual_seed(int(random_state))
+
+    result = FitResult(device=str(device), n_validation=n_val)
+    last_finite = _snapshot(network)
+    best_state, best_val = None, math.inf
+    stop_reason = f"trained all {epochs} epochs"
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(n_train, generator=generator).to(device)
+        total = torch.zeros((), device=device)
+        for start in range(0, n_train, batch_size):
+            index = order[start:start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(network(X_train[index]), y_train[index])
+            loss.backward()
+            if clip_norm is not None:
+                nn.utils.clip_grad_norm_(network.parameters(), clip_norm)
+            optimizer.step()
+            total += loss.detach() * len(index)
+        train_loss = float(total) / n_train
+        val_loss = evaluate_loss(network, X_val, y_val, task) if n_val \
+            else None
+
+        if not (math.isfinite(train_loss) and _finite(network)
+                and (val_loss is None or math.isfinite(val_loss))):
+            what = "NaN" if math.isnan(train_loss) else "not finite"
+            if epoch == 1:
+                raise ValueError(
+                    f"The loss became {what} in the first epoch; lower the "
+                    f"learning rate (now {learning_rate:g}).")
+            network.load_state_dict(last_finite)
+            stop_reason = (f"the loss became {what} in epoch {epoch}; "
+                           f"kept the weights of epoch {epoch - 1} (lower the "
+                           f"learning rate, now {learning_rate:g})")
+            warnings.warn(f"Training stopped: {stop_reason}.", RuntimeWarning)
+            break
+
+        last_finite = _snapshot(network)
+        result.epochs_trained = epoch
+        report = EpochReport(epoch, epochs, train_loss, val_loss)
+        result.history.append(report)
+        if val_loss is not None and val_loss < best_val:
+            best_val, best_state, result.best_epoch = \
+                val_loss, last_finite, epoch
+        if callback is not None and callback(report) is True:
+            stop_reason = f"stopped by the callback after epoch {epoch}"
+            break
+        if patience and val_loss is not None \
+                and epoch - result.best_epoch >= patience:
+            stop_reason = (f"early stopping: the validation loss did not "
+                           f"improve for {patience} epochs")
+            break
+
+    if best_state is not None:
+        if result.best_epoch != result.epochs_trained:
+            network.load_state_dict(best_state)
+            stop_reason += (f"; restored the weights of epoch "
+                            f"{result.best_epoch} (lowest validation loss)")
+    else:
+        result.best_epoch = result.epochs_trained
+    network.eval()
+    result.stop_reason = stop_reason
+    return result
