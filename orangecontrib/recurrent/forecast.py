@@ -33,7 +33,7 @@ only when the held-out part was not used to train the model: keep
 This module imports neither Qt nor torch.
 """
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -192,10 +192,12 @@ def _predict(model, domain: Domain, layout: WindowLayout,
 
 
 def _paths(model, domain: Domain, layout: WindowLayout, values: np.ndarray,
-           origins: np.ndarray, n_steps: int) -> np.ndarray:
+           origins: np.ndarray, n_steps: int,
+           progress: Optional[Callable[[float], None]] = None) -> np.ndarray:
     """Forecasts of steps 1..n_steps from each origin (the index of the last
     observed row), shape (origins, n_steps); NaN past a limited model's
-    horizon. All origins of one block of steps go in one model call."""
+    horizon. All origins of one block of steps go in one model call, after
+    which ``progress`` gets the share of steps done."""
     h = layout.horizon
     offsets = np.asarray(layout.offsets)
     n_origins = len(origins)
@@ -220,6 +222,8 @@ def _paths(model, domain: Domain, layout: WindowLayout, values: np.ndarray,
         windows = windows.reshape(-1, len(offsets), values.shape[1])
         predictions = _predict(model, domain, layout, windows)
         out[:, steps - 1] = predictions.reshape(n_origins, len(steps))
+        if progress is not None:
+            progress(steps[-1] / last)
     return out
 
 
@@ -288,6 +292,19 @@ class BacktestResult:
         """One-step-ahead predictions over the held-out part, (models, origins)."""
         return self.predictions[:, :, 0]
 
+    def subset(self, models: Sequence[int]) -> "BacktestResult":
+        """The backtest of the models at these indices alone."""
+        models = list(models)
+        return BacktestResult(
+            names=tuple(self.names[i] for i in models),
+            targets=tuple(self.targets[i] for i in models),
+            steps=self.steps, times=self.times,
+            actual=self.actual[models], predictions=self.predictions[models],
+            rmse=self.rmse[models], mae=self.mae[models],
+            mape=self.mape[models],
+            limited=tuple(self.limited[i] for i in models),
+            time_variable=self.time_variable)
+
     def quantiles(self, coverage: float = 0.9, model: int = 0) -> tuple:
         """Empirical ``(1 -+ coverage) / 2`` quantiles of one model's errors
         per step ahead: ``(low, high)``, each of shape (steps,), NaN for a
@@ -345,7 +362,9 @@ def _scores(actual: np.ndarray, predicted: np.ndarray) -> tuple:
 
 def backtest(models, data: Table, steps: int = 1,
              test_size: Union[float, int] = 0.2, time=None,
-             names: Optional[Sequence[str]] = None) -> BacktestResult:
+             names: Optional[Sequence[str]] = None,
+             progress_callback: Optional[Callable[[float], None]] = None
+             ) -> BacktestResult:
     """Rolling-origin backtest over the last part of a series.
 
     Parameters
@@ -366,6 +385,9 @@ def backtest(models, data: Table, steps: int = 1,
         The time variable; default: the one the windows were sorted by.
     names : list of str, optional
         Names for the models; default: their learners' names.
+    progress_callback : callable(float), optional
+        Called with the share done after every model call; it may raise to
+        cancel (widgets do, from a worker thread).
 
     Returns
     -------
@@ -404,8 +426,10 @@ def backtest(models, data: Table, steps: int = 1,
         if times is None:
             times, time_var = series.times[origins + 1], series.time_var
         actual[i] = np.where(beyond, np.nan, series.target[step_index])
+        progress = None if progress_callback is None else (
+            lambda done, i=i: progress_callback((i + done) / len(models)))
         predictions[i] = _paths(model, domain, layout, series.values,
-                                origins, steps)
+                                origins, steps, progress)
         limited.append(_limited_reason(model_name(model), layout, steps))
     scores = [_scores(actual[i], predictions[i]) for i in range(len(models))]
     rmse, mae, mape = (np.array([s[k] for s in scores]) for k in range(3))
@@ -498,8 +522,9 @@ def forecast(model, data: Table, steps: int, coverage: float = 0.9,
     intervals : bool
         False skips the backtest; lower and upper are then NaN.
     backtest_result : BacktestResult, optional
-        A backtest of this model alone (first model) to take intervals from
-        instead of running one.
+        A backtest of this model (its first model; see
+        :meth:`BacktestResult.subset`) to take intervals from instead of
+        running one.
 
     Returns
     -------
