@@ -1,0 +1,559 @@
+"""Run an Orange workflow (.ows) with no screen and report what each widget did.
+
+::
+
+    python -m orangecontrib.recurrent.workflow WORKFLOW.ows [--out DIR] [--timeout S]
+
+The workflow is loaded with the canvas' own pieces: Orange's widget discovery
+fills the widget registry, ``orangewidget``'s :class:`WidgetsScheme` builds the
+widgets and ``orangecanvas``' reader restores their saved settings, so a
+workflow runs here as it does when opened in Orange.
+
+``python -m Orange.canvas.run`` waits for the signal manager's ``finished``
+signal, which is only emitted right after an input update; when the last
+widget finishes its work in a thread (Test and Score, a learner training in
+the background) it never comes and the run hangs. This runner polls instead:
+it processes Qt events until no signal is pending, no node is invalidated,
+blocking or running, and no widget has a background task, and stays so for a
+few polls in a row.
+
+For each node it prints the title, its state (ok / warning / error), the
+widget's messages and a summary of its outputs; with ``--out`` it also saves
+a PNG of every widget and every output table (``.tab``). The exit status is 1
+if a widget shows an error, the workflow did not load completely, an
+exception escaped a widget, or the run timed out; 0 otherwise.
+
+Nothing here touches the network: Orange's update check, notification feed
+and usage statistics live in ``Orange.canvas.__main__``'s application set-up,
+which this runner never calls.
+"""
+import argparse
+import os
+import re
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Dict, List, Optional
+
+#: How long (seconds) between two checks of the workflow's state.
+POLL_INTERVAL = 0.05
+#: How many checks in a row must find the workflow idle before it is done;
+#: covers widgets that commit from a zero-timeout timer after an input.
+IDLE_POLLS = 6
+
+
+@dataclass
+class NodeReport:
+    """What one node did: its messages and a summary of its outputs."""
+    title: str
+    widget: str
+    errors: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+    infos: List[str] = field(default_factory=list)
+    #: output channel name -> one-line summary of the value sent on it
+    outputs: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        if self.errors:
+            return "error"
+        if self.warnings:
+            return "warning"
+        return "ok"
+
+
+@dataclass
+class RunReport:
+    """The outcome of one run: per-node reports and what went wrong."""
+    path: str
+    nodes: List[NodeReport] = field(default_factory=list)
+    #: problems that belong to no node: partial load, escaped exceptions
+    errors: List[str] = field(default_factory=list)
+    timed_out: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.timed_out or self.errors
+                    or any(node.errors for node in self.nodes))
+
+
+def ensure_offscreen():
+    """Make Qt draw offscreen unless the caller chose a platform.
+
+    Must run before the first Qt import to take effect.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _quiet_offscreen_plugin():
+    """Drop the offscreen platform's "This plugin does not support ..."
+    lines (one per shown window); pass every other Qt message on."""
+    # pylint: disable=import-outside-toplevel
+    from AnyQt.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message):
+        if message.startswith("This plugin does not support"):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+
+
+_APP = None
+
+
+def _application():
+    """The QApplication, made once and kept alive (Qt objects need it)."""
+    global _APP  # pylint: disable=global-statement
+    from AnyQt.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        app = _APP = QApplication(
+            [sys.argv[0] if sys.argv else "orange-workflow"])
+    return app
+
+
+_REGISTRY = None
+
+
+def widget_registry():
+    """The canvas' widget registry: every installed widget, add-ons included.
+
+    Built once per process, as ``Orange.canvas.run`` builds it: Orange's
+    configuration names the entry points and the discovery class, and a
+    cached registry makes later starts fast.
+    """
+    global _REGISTRY  # pylint: disable=global-statement
+    if _REGISTRY is None:
+        from orangecanvas import config
+        from orangecanvas.registry import WidgetRegistry, cache
+        from Orange.canvas.config import Config
+
+        _application()
+        cfg = Config()
+        config.set_default(cfg)
+        # Registers the canvas' settings and application names; it makes no
+        # network request (those are in Orange.canvas.__main__ only).
+        config.init()
+        registry = WidgetRegistry()
+        discovery = cfg.widget_discovery(
+            registry, cached_descriptions=cache.registry_cache())
+        discovery.run(cfg.widgets_entry_points())
+        _REGISTRY = registry
+    return _REGISTRY
+
+
+def summarize(value: Any) -> str:
+    """A one-line description of a value sent on an output."""
+    # pylint: disable=import-outside-toplevel
+    from Orange.data import Table
+    from Orange.base import Learner, Model
+    from Orange.evaluation import Results
+
+    if value is None:
+        return "None"
+    if isinstance(value, Table):
+        domain = value.domain
+        text = f"Table: {len(value)} rows x {len(domain.attributes)} " \
+               f"features"
+        if domain.class_vars:
+            text += ", target " + ", ".join(v.name for v in domain.class_vars)
+        if domain.metas:
+            text += f", {len(domain.metas)} metas"
+        return text
+    if isinstance(value, Results):
+        return summarize_results(value)
+    if isinstance(value, (Learner, Model)):
+        kind = "Learner" if isinstance(value, Learner) else "Model"
+        return f"{kind}: {getattr(value, 'name', type(value).__name__)}"
+    return type(value).__name__
+
+
+def summarize_results(results) -> str:
+    """Evaluation results with one score per model (RMSE or CA)."""
+    # pylint: disable=import-outside-toplevel
+    from Orange.evaluation import CA, RMSE
+
+    names = list(getattr(results, "learner_names", None)
+                 or [f"model {i}" for i in range(len(results.predicted))])
+    text = f"Results: {len(names)} models on {len(results.actual)} rows"
+    try:
+        if results.domain.has_continuous_class:
+            score, values = "RMSE", RMSE(results)
+        else:
+            score, values = "CA", CA(results)
+    except Exception:  # pylint: disable=broad-except
+        # Empty or failed results have no score; the summary says so.
+        return text + "; no scores"
+    return text + "; " + score + ": " + ", ".join(
+        f"{name} {val:.4g}" for name, val in zip(names, values))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "node"
+
+
+class WorkflowRun:
+    """A workflow loaded with the canvas' machinery, ready to run headless.
+
+    Use as a context manager so that the widgets are disposed of::
+
+        with WorkflowRun("tutorial.ows") as run:
+            report = run.run(timeout=300)
+            widget = run.widget("Test and Score")
+
+    Parameters
+    ----------
+    path : str
+        The .ows file. Relative paths in it are resolved against its folder,
+        as the canvas does.
+    """
+
+    def __init__(self, path: str):
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas import config
+
+        self.path = os.path.abspath(path)
+        self.app = _application()
+        registry = widget_registry()
+        self._exceptions: List[str] = []
+        self._old_excepthook = sys.excepthook
+        # An exception that escapes a Qt slot would abort the process under
+        # PyQt (its default hook calls qFatal); record it as a failure.
+        sys.excepthook = self._excepthook
+
+        self.load_errors: List[str] = []
+        scheme = config.workflow_constructor()
+        scheme.set_runtime_env("basedir", os.path.dirname(self.path))
+        self.scheme = scheme
+        self.signal_manager = scheme.signal_manager
+        self.signal_manager.pause()
+        with open(self.path, "rb") as stream:
+            scheme.load_from(stream, registry=registry,
+                             error_handler=self._load_error)
+        self.widgets = {}
+        self.init_errors: Dict[Any, str] = {}
+        for node in scheme.nodes:
+            try:
+                self.widgets[node] = scheme.widget_for_node(node)
+            except Exception:  # pylint: disable=broad-except
+                # A widget that cannot be built is an error of its node.
+                self.init_errors[node] = traceback.format_exc()
+
+    def _load_error(self, exc):
+        self.load_errors.append(f"could not load: {exc}")
+
+    def _excepthook(self, exc_type, exc, tb):
+        self._exceptions.append(
+            "".join(traceback.format_exception(exc_type, exc, tb)))
+
+    @property
+    def nodes(self):
+        return list(self.scheme.nodes)
+
+    def node(self, title: str):
+        """The first node with this title."""
+        for node in self.scheme.nodes:
+            if node.title == title:
+                return node
+        raise KeyError(title)
+
+    def widget(self, title: str):
+        """The widget of the first node with this title."""
+        return self.widgets[self.node(title)]
+
+    def outputs(self, node) -> Dict[str, Any]:
+        """The values the node's widget last sent, by output name."""
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas.scheme.signalmanager import LazyValue
+
+        values = {}
+        for channel in node.output_channels():
+            # link_contents only reads a link's source node and channel, so
+            # this asks for what the node sent whether or not it is linked.
+            contents = self.signal_manager.link_contents(
+                SimpleNamespace(source_node=node, source_channel=channel))
+            for value in contents.values():
+                if LazyValue.is_lazy(value):
+                    value = value.get_value()
+                values[channel.name] = value
+        return values
+
+    def busy(self) -> List[str]:
+        """Why the workflow is not done yet; an empty list when it is."""
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas.scheme import SchemeNode
+
+        manager = self.signal_manager
+        reasons = []
+        if manager.has_pending():
+            reasons.append("signals pending for " + ", ".join(
+                node.title for node in manager.pending_nodes()))
+        for node, widget in self.widgets.items():
+            if node.state() & (SchemeNode.Running | SchemeNode.Invalidated):
+                reasons.append(f"{node.title}: running")
+            elif manager.has_invalidated_outputs(node) \
+                    or manager.is_invalidated(node):
+                reasons.append(f"{node.title}: outputs invalidated")
+            elif widget.isInvalidated() or widget.isBlocking() \
+                    or widget.processingState:
+                reasons.append(f"{node.title}: processing")
+            elif getattr(widget, "task", None) is not None:
+                reasons.append(f"{node.title}: background task")
+        return reasons
+
+    def wait(self, timeout: float) -> bool:
+        """Process events until the workflow is idle; False on time-out."""
+        # pylint: disable=import-outside-toplevel
+        from AnyQt.QtCore import QEventLoop, QTimer
+
+        deadline = time.monotonic() + timeout
+        loop = QEventLoop()
+        state = {"idle": 0, "done": False}
+
+        def poll():
+            if self.busy():
+                state["idle"] = 0
+            else:
+                state["idle"] += 1
+            if state["idle"] >= IDLE_POLLS:
+                state["done"] = True
+                loop.quit()
+            elif time.monotonic() >= deadline:
+                loop.quit()
+
+        timer = QTimer(interval=int(POLL_INTERVAL * 1000))
+        timer.timeout.connect(poll)
+        timer.start()
+        poll()
+        if not state["done"] and time.monotonic() < deadline:
+            loop.exec()
+        timer.stop()
+        return state["done"]
+
+    def run(self, timeout: float = 600) -> RunReport:
+        """Deliver the signals, wait for the widgets and report on each."""
+        start = time.monotonic()
+        self.signal_manager.resume()
+        finished = self.wait(timeout)
+        report = RunReport(self.path, timed_out=not finished,
+                           seconds=time.monotonic() - start)
+        report.errors.extend(self.load_errors)
+        report.errors.extend(
+            "exception in a widget:\n" + exc for exc in self._exceptions)
+        if not finished:
+            report.errors.append(
+                f"timed out after {timeout:g} s; still busy: "
+                + "; ".join(self.busy()))
+        report.nodes = [self.node_report(node) for node in self.nodes]
+        return report
+
+    def node_report(self, node) -> NodeReport:
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas.scheme.node import UserMessage
+
+        report = NodeReport(node.title, node.description.qualified_name)
+        if node in self.init_errors:
+            report.errors.append("widget failed to start:\n"
+                                 + self.init_errors[node])
+            return report
+        for message in node.state_messages():
+            if not message.contents:
+                continue
+            text = re.sub(r"<[^>]+>", "", message.contents)
+            {UserMessage.Error: report.errors,
+             UserMessage.Warning: report.warnings}.get(
+                 message.severity, report.infos).append(text)
+        for name, value in self.outputs(node).items():
+            report.outputs[name] = summarize(value)
+        return report
+
+    def save(self, out: str) -> List[str]:
+        """Save a PNG of every widget and its output tables under `out`."""
+        # pylint: disable=import-outside-toplevel
+        from Orange.data import Table
+
+        os.makedirs(out, exist_ok=True)
+        written = []
+        for i, node in enumerate(self.nodes, start=1):
+            widget = self.widgets.get(node)
+            if widget is None:
+                continue
+            stem = os.path.join(out, f"{i:02d}-{_slug(node.title)}")
+            widget.show()
+            self.app.processEvents()
+            if widget.grab().save(stem + ".png"):
+                written.append(stem + ".png")
+            widget.hide()
+            for name, value in self.outputs(node).items():
+                if isinstance(value, Table):
+                    path = f"{stem}-{_slug(name)}.tab"
+                    value.save(path)
+                    written.append(path)
+        return written
+
+    def close(self):
+        """Dispose of the widgets without storing their settings as defaults.
+
+        The canvas saves each widget's settings as the user's defaults when
+        a workflow closes; a headless run should leave them alone.
+        """
+        # pylint: disable=import-outside-toplevel
+        from AnyQt.QtCore import QEvent, QCoreApplication
+
+        for widget in self.widgets.values():
+            widget.saveSettings = lambda: None
+        self.signal_manager.stop()
+        self.scheme.clear()
+        QCoreApplication.sendEvent(self.scheme, QEvent(QEvent.Type.Close))
+        self.app.processEvents()
+        self.widgets = {}
+        sys.excepthook = self._old_excepthook
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+class WorkflowBuilder:
+    """Build a workflow from real widgets and save it as the canvas does.
+
+    Settings are set on the widget instances, and :meth:`save` lets the
+    scheme collect them with each widget's settings handler, so the saved
+    blobs (versions and context settings included) are the ones the canvas
+    would write::
+
+        builder = WorkflowBuilder("Title", "What it shows")
+        data = builder.add("orangecontrib.recurrent.widgets.owsampleseries."
+                           "OWSampleSeries", "Sample Series", (0, 0))
+        ...
+        builder.link(data, "Data", other, "Data")
+        builder.save("tutorial.ows")
+    """
+
+    def __init__(self, title: str = "", description: str = ""):
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas import config
+
+        self.registry = widget_registry()
+        self.scheme = config.workflow_constructor()
+        self.scheme.title = title
+        self.scheme.description = description
+        # Widgets are only built here; no signal reaches them.
+        self.scheme.signal_manager.stop()
+
+    def add(self, qualified_name: str, title: Optional[str] = None,
+            position=(0, 0), **settings):
+        """Add a widget; `settings` are set as its attributes. Return the
+        node."""
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas.scheme import SchemeNode
+
+        description = self.registry.widget(qualified_name)
+        node = SchemeNode(description, title=title or description.name,
+                          position=tuple(position))
+        self.scheme.add_node(node)
+        widget = self.scheme.widget_for_node(node)
+        for name, value in settings.items():
+            if not hasattr(widget, name):
+                raise AttributeError(
+                    f"{description.name} has no setting {name!r}")
+            setattr(widget, name, value)
+        return node
+
+    def widget(self, node):
+        return self.scheme.widget_for_node(node)
+
+    def link(self, source, output: str, sink, input: str):
+        # pylint: disable=redefined-builtin,import-outside-toplevel
+        from orangecanvas.scheme import SchemeLink
+
+        self.scheme.add_link(SchemeLink(source, output, sink, input))
+
+    def annotate(self, text: str, rect, font_size: int = 14):
+        """Add a text annotation at rect = (x, y, width, height)."""
+        # pylint: disable=import-outside-toplevel
+        from orangecanvas.scheme import SchemeTextAnnotation
+
+        self.scheme.add_annotation(SchemeTextAnnotation(
+            tuple(rect), text, font={"size": font_size}))
+
+    def save(self, path: str):
+        """Write the .ows file the way the canvas' Save does."""
+        path = os.path.abspath(path)
+        self.scheme.set_runtime_env("basedir", os.path.dirname(path))
+        with open(path, "wb") as stream:
+            self.scheme.save_to(stream, pretty=True, pickle_fallback=True)
+
+    def close(self):
+        for node in self.scheme.nodes:
+            self.scheme.widget_for_node(node).saveSettings = lambda: None
+        self.scheme.clear()
+
+
+def format_report(report: RunReport) -> str:
+    """The report as the command line prints it."""
+    lines = [f"Workflow: {report.path}"]
+    for node in report.nodes:
+        lines.append(f"[{node.state}] {node.title} ({node.widget})")
+        for prefix, messages in (("error", node.errors),
+                                 ("warning", node.warnings),
+                                 ("info", node.infos)):
+            lines.extend(f"    {prefix}: {text}" for text in messages)
+        lines.extend(f"    -> {name}: {summary}"
+                     for name, summary in node.outputs.items())
+    lines.extend(f"ERROR: {text}" for text in report.errors)
+    failed = sum(bool(node.errors) for node in report.nodes)
+    status = "FAILED" if not report.ok else "OK"
+    lines.append(f"{status}: {len(report.nodes)} nodes, {failed} with errors, "
+                 f"{report.seconds:.1f} s"
+                 + (", timed out" if report.timed_out else ""))
+    return "\n".join(lines)
+
+
+def run_workflow(path: str, out: Optional[str] = None,
+                 timeout: float = 600) -> RunReport:
+    """Load, run and (with `out`) save a workflow; return its report."""
+    with WorkflowRun(path) as run:
+        report = run.run(timeout)
+        if out is not None:
+            run.save(out)
+    return report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m orangecontrib.recurrent.workflow",
+        description="Run an Orange workflow (.ows) with no screen, print "
+                    "each widget's state and outputs, and exit non-zero "
+                    "on a widget error or a time-out.")
+    parser.add_argument("workflow", help="the .ows file")
+    parser.add_argument("--out", metavar="DIR",
+                        help="save a PNG of every widget and its output "
+                             "tables here")
+    parser.add_argument("--timeout", metavar="S", type=float, default=600,
+                        help="give up after S seconds (default 600)")
+    args = parser.parse_args(argv)
+    if not os.path.isfile(args.workflow):
+        parser.error(f"no such file: {args.workflow}")
+    ensure_offscreen()
+    _quiet_offscreen_plugin()
+    report = run_workflow(args.workflow, args.out, args.timeout)
+    print(format_report(report))
+    if args.out:
+        print(f"Screenshots and tables: {os.path.abspath(args.out)}")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
