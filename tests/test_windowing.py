@@ -93,6 +93,11 @@ class TestMakeWindows(unittest.TestCase):
         np.testing.assert_array_equal(windows.metas[:, 0].astype(float),
                                       np.arange(2, 6) * 86400.0)
         self.assertEqual(windows.attributes["windowing"].time, "date")
+        # time=False: row order, although the table has a time variable
+        windows = make_windows(table, 2, time=False)
+        np.testing.assert_array_equal(windows.X[:, 0], [30, 0, 20, 10])
+        self.assertEqual(windows.domain.metas[0].name, "row")
+        self.assertIsNone(windows.attributes["windowing"].time)
 
     def test_orange3_timeseries_table(self):
         from orangecontrib.timeseries import Timeseries

@@ -219,6 +219,10 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         Column to predict; default: the class variable, else the first series.
         A numeric target becomes ``target(t+h)``; a categorical one is passed
         through, taken at time t+h.
+    time : variable or name, False or None
+        Column whose order is time order; None: the table's time variable
+        (:func:`find_time_variable`), if it has one; False: row order, even
+        when the table has a time variable.
     missing : "interpolate" or "drop"
         "interpolate" fills gaps inside each series linearly, then drops the
         windows that still hold a missing value; "drop" only drops.
@@ -241,8 +245,12 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         raise ValueError("The data is empty.")
     domain = data.domain
 
-    time_var = _resolve(domain, time) if time is not None \
-        else find_time_variable(data)
+    if time is False:
+        time_var = None
+    elif time is not None:
+        time_var = _resolve(domain, time)
+    else:
+        time_var = find_time_variable(data)
     target_var = _resolve(domain, target) if target is not None \
         else domain.class_var
     if series is not None:
