@@ -51,7 +51,7 @@ __all__ = [
     "forecast", "backtest", "forecast_table", "ForecastResult",
     "BacktestResult", "ForecastError", "NotWindowedError",
     "CategoricalTargetError", "MissingSeriesError", "model_window",
-    "model_name",
+    "model_name", "check_model",
 ]
 
 
@@ -115,7 +115,8 @@ def _recursive(layout: WindowLayout) -> bool:
 def _limited_reason(name: str, layout: WindowLayout, steps: int):
     if _recursive(layout) or steps <= layout.horizon:
         return None
-    others = ", ".join(s for s in layout.series if s != layout.target_series)
+    others = ", ".join(repr(s) for s in layout.series
+                       if s != layout.target_series)
     return (f"'{name}' also reads {others} in its windows; their future "
             f"values are unknown, so it forecasts only {layout.horizon} "
             f"step{'s' if layout.horizon > 1 else ''} ahead (its horizon).")
@@ -143,11 +144,10 @@ def _time_variable(data: Table, domain: Domain, time) -> Optional[Variable]:
     return find_time_variable(data)
 
 
-def _series(data: Table, model, domain: Domain, layout: WindowLayout,
-            time=None, need_target: bool = True) -> _Series:
-    """Sort and interpolate the model's series as :func:`make_windows` does."""
-    if data is None or len(data) == 0:
-        raise ForecastError("The data is empty.")
+def _columns(model, layout: WindowLayout, data: Table,
+             need_target: bool = True) -> list:
+    """Names of the series columns the model needs; raises
+    :class:`MissingSeriesError` when the data lacks one."""
     names = list(layout.series)
     if need_target and layout.target_series not in names:
         names.append(layout.target_series)
@@ -158,6 +158,24 @@ def _series(data: Table, model, domain: Domain, layout: WindowLayout,
             f"The data lacks the numeric column{'s' if len(lacking) > 1 else ''}"
             f" {', '.join(repr(n) for n in lacking)} that "
             f"'{model_name(model)}' was trained on.")
+    return names
+
+
+def check_model(model, data: Table) -> tuple:
+    """Raise the :class:`ForecastError` that forecasting ``model`` on ``data``
+    would meet first (not windowed, categorical target, missing columns);
+    else return the model's ``(domain, layout)``. Cheap: no predictions."""
+    domain, layout = model_window(model)
+    _columns(model, layout, data)
+    return domain, layout
+
+
+def _series(data: Table, model, domain: Domain, layout: WindowLayout,
+            time=None, need_target: bool = True) -> _Series:
+    """Sort and interpolate the model's series as :func:`make_windows` does."""
+    if data is None or len(data) == 0:
+        raise ForecastError("The data is empty.")
+    names = _columns(model, layout, data, need_target)
     time_var = _time_variable(data, domain, time)
     order, times = time_order(data, time_var)
     columns = {n: interpolate_inner(data.get_column(n).astype(float)[order])[0]

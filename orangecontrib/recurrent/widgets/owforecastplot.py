@@ -1,0 +1,430 @@
+"""Forecast Plot: forecast a series with models trained on windows, and
+compare the models on held-out history.
+
+Inputs are the series table (not the windows) and any number of models
+trained on windows of it. The backtest and the forecasts run in a worker
+thread (an LSTM over thousands of held-out windows takes a while); the plot
+shows the series, each model's one-step predictions over the held-out part,
+and each model's forecast with its band.
+"""
+from dataclasses import dataclass
+from typing import List, Optional
+
+import numpy as np
+import pyqtgraph as pg
+from AnyQt.QtCore import QSize, Qt
+from AnyQt.QtGui import QColor, QStandardItem, QStandardItemModel
+from AnyQt.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from Orange.base import Model
+from Orange.data import Table, TimeVariable
+from Orange.data.util import get_unique_names_duplicates
+from Orange.widgets import gui
+from Orange.widgets.settings import Setting
+from Orange.widgets.utils.colorpalettes import LimitedDiscretePalette
+from Orange.widgets.utils.concurrent import ConcurrentWidgetMixin, TaskState
+from Orange.widgets.utils.widgetpreview import WidgetPreview
+from Orange.widgets.visualize.owscatterplotgraph import LegendItem
+from Orange.widgets.visualize.utils.plotutils import AxisItem, PlotWidget
+from Orange.widgets.widget import Input, MultiInput, Msg, Output, OWWidget
+
+from orangecontrib.recurrent.forecast import (
+    BacktestResult, CategoricalTargetError, ForecastResult,
+    MissingSeriesError, NotWindowedError, backtest, check_model, forecast,
+    forecast_table, model_name,
+)
+
+SCORE_COLUMNS = ("Model", "Steps ahead", "RMSE", "MAE", "MAPE")
+
+
+class Cancelled(Exception):
+    """The widget asked the worker to stop."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """What the worker hands back to the GUI thread."""
+    backtest: BacktestResult
+    forecasts: List[ForecastResult]
+
+
+def run(data: Table, models: list, names: list, steps: int, coverage: float,
+        test_size: float, score_steps: int, state: TaskState) -> Results:
+    """Backtest all models (batched per step), then forecast with each.
+
+    The backtest goes as far ahead as the forecast, so that every step of
+    the forecast gets a band from the model's own held-out errors.
+    """
+    def progress(share):
+        if state.is_interruption_requested():
+            raise Cancelled
+        state.set_progress_value(95 * share)
+
+    state.set_status("Backtesting ...")
+    tested = backtest(models, data, steps=max(steps, score_steps),
+                      test_size=test_size, names=names,
+                      progress_callback=progress)
+    state.set_status("Forecasting ...")
+    forecasts = []
+    for i, model in enumerate(models):
+        result = forecast(model, data, steps, coverage,
+                          backtest_result=tested.subset([i]))
+        forecasts.append(result)
+    return Results(tested, forecasts)
+
+
+def _names(names: List[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+class ForecastGraph(PlotWidget):
+    """The plot: series, held-out part, one-step predictions, forecasts."""
+
+    def __init__(self):
+        super().__init__(enableMenu=False)
+        self.showGrid(True, True, alpha=0.25)
+        self.legend = LegendItem()
+        self.legend.setParentItem(self.getViewBox())
+        self.legend.anchor((0, 0), (0, 0), offset=(10, 5))
+        self.getViewBox().setAutoVisible(y=True)
+        self._time_axis = None
+
+    def set_time_axis(self, time_var):
+        """A date axis for TimeVariables, else a numeric one, labelled."""
+        dates = isinstance(time_var, TimeVariable)
+        if dates != (self._time_axis == "dates") or self._time_axis is None:
+            axis = pg.DateAxisItem(orientation="bottom", utcOffset=0) \
+                if dates else AxisItem("bottom")
+            self.setAxisItems({"bottom": axis})
+            self._time_axis = "dates" if dates else "numbers"
+        self.setLabel("bottom", time_var.name if time_var is not None
+                      else "row")
+
+    def clear_plot(self):
+        self.clear()
+        self.legend.clear()
+        self.legend.hide()
+        self.setLabel("left", "")
+
+    def plot(self, results: Results, colors, coverage: float, zoom: bool):
+        self.clear_plot()
+        tested, forecasts = results.backtest, results.forecasts
+        first = forecasts[0]
+        self.set_time_axis(first.time_variable)
+        self.setLabel("left", ", ".join(dict.fromkeys(
+            f.target for f in forecasts)))
+
+        if len(tested.times):
+            # The held-out part, shaded.
+            region = pg.LinearRegionItem(
+                (tested.times[0], first.history_times[-1]), movable=False,
+                brush=QColor(128, 128, 128, 40), pen=pg.mkPen(None))
+            region.setZValue(-10)
+            self.addItem(region)
+            self.legend.addItem(
+                pg.BarGraphItem(x=[0], height=[1], width=1,
+                                brush=QColor(128, 128, 128, 70), pen=None),
+                "Held-out part")
+
+        shown = set()
+        for result in forecasts:
+            if result.target in shown:
+                continue
+            shown.add(result.target)
+            actual = pg.PlotCurveItem(result.history_times, result.history,
+                                      pen=pg.mkPen(QColor("#404040"),
+                                                   width=1))
+            self.addItem(actual)
+            self.legend.addItem(actual, f"{result.target} (actual)")
+
+        band = f"{100 * coverage:g}% interval"
+        has_band = False
+        for i, (result, color) in enumerate(zip(forecasts, colors)):
+            one_step = pg.PlotCurveItem(
+                tested.times, tested.one_step[i],
+                pen=pg.mkPen(color, width=1.5))
+            self.addItem(one_step)
+            times = np.concatenate([first.history_times[-1:], result.times])
+            start = first.history[-1:] if result.target == first.target \
+                else result.forecast[:1]
+            line = pg.PlotCurveItem(
+                times, np.concatenate([start, result.forecast]),
+                pen=pg.mkPen(color, width=2.5))
+            self.addItem(line)
+            self.legend.addItem(line, result.name)
+            if not np.isnan(result.lower).all():
+                fill = QColor(color)
+                fill.setAlpha(60)
+                lower = pg.PlotCurveItem(result.times, result.lower,
+                                         pen=pg.mkPen(None))
+                upper = pg.PlotCurveItem(result.times, result.upper,
+                                         pen=pg.mkPen(None))
+                self.addItem(lower)
+                self.addItem(upper)
+                self.addItem(pg.FillBetweenItem(lower, upper, brush=fill))
+                has_band = True
+        if has_band:
+            # One entry for all bands: each is shaded in its model's color.
+            self.legend.addItem(
+                pg.BarGraphItem(x=[0], height=[1], width=1, pen=None,
+                                brush=QColor(128, 128, 128, 60)),
+                f"{band} (shaded)")
+        self.legend.setColumnCount(2 if len(self.legend.items) > 4 else 1)
+        self.legend.show()
+        self.zoom(results, zoom)
+
+    def zoom(self, results: Optional[Results], zoom: bool):
+        """Zoom in on the end of the series and the forecast, or show all."""
+        view = self.getViewBox()
+        if results is None or not zoom:
+            view.enableAutoRange()
+            return
+        first = results.forecasts[0]
+        history = first.history_times
+        end = max(f.times[-1] for f in results.forecasts)
+        step = (end - history[-1]) / max(f.steps for f in results.forecasts)
+        start = max(history[0], history[-1] - 3 * step * max(
+            f.steps for f in results.forecasts))
+        view.setXRange(start, end, padding=0.02)
+        view.enableAutoRange(axis=pg.ViewBox.YAxis)
+
+
+class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
+    name = "Forecast Plot"
+    description = "Forecast a time series with models trained on windows " \
+                  "(LSTM, GRU, Neural Network, ...), with intervals from " \
+                  "each model's errors on held-out history, and compare " \
+                  "the models by a rolling-origin backtest."
+    icon = "icons/forecast.svg"
+    priority = 30
+    keywords = "forecast, prediction, time series, backtest, interval, " \
+               "lstm, gru"
+
+    class Inputs:
+        data = Input("Data", Table, default=True)
+        models = MultiInput("Model", Model, filter_none=True)
+
+    class Outputs:
+        forecast = Output("Forecast", Table, default=True)
+        scores = Output("Scores", Table)
+
+    class Error(OWWidget.Error):
+        not_windowed = Msg("Not trained on windows (no window metadata): "
+                           "{}. Train models on the output of Windowing.")
+        categorical_target = Msg("Categorical target, cannot be forecast: "
+                                 "{}.")
+        missing_series = Msg("{} Connect the series table (Windowing's "
+                             "input), not the windows.")
+        failed = Msg("{}")
+
+    class Warning(OWWidget.Warning):
+        limited = Msg("{}")
+
+    settings_version = 1
+    steps: int = Setting(50)
+    coverage: int = Setting(90)          # percent
+    test_share: int = Setting(20)        # percent of the windows
+    score_steps: int = Setting(5)
+    zoom_to_end: bool = Setting(True)
+
+    graph_name = "graph.plotItem"
+
+    def __init__(self):
+        OWWidget.__init__(self)
+        ConcurrentWidgetMixin.__init__(self)
+        self.data: Optional[Table] = None
+        self.models: List[Model] = []
+        self.results: Optional[Results] = None
+        self._valid: List[Model] = []
+
+        box = gui.vBox(self.controlArea, "Forecast")
+        gui.spin(box, self, "steps", 1, 1000, label="Steps ahead:",
+                 callback=self._invalidate, controlWidth=70)
+        gui.spin(box, self, "coverage", 50, 99, label="Interval coverage (%):",
+                 callback=self._invalidate, controlWidth=70)
+        box = gui.vBox(self.controlArea, "Backtest")
+        gui.spin(box, self, "test_share", 5, 50,
+                 label="Held-out part (% of windows):",
+                 callback=self._invalidate, controlWidth=70)
+        gui.spin(box, self, "score_steps", 1, 100,
+                 label="Score steps ahead 1 to:",
+                 callback=self._invalidate, controlWidth=70)
+        box = gui.vBox(self.controlArea, "Plot")
+        gui.checkBox(box, self, "zoom_to_end", "Zoom in on the forecast",
+                     callback=self._zoom)
+        gui.rubber(self.controlArea)
+
+        self.graph = ForecastGraph()
+        self.mainArea.layout().addWidget(self.graph, stretch=3)
+        self.scores_model = QStandardItemModel(self)
+        self.scores_model.setHorizontalHeaderLabels(list(SCORE_COLUMNS))
+        self.scores_view = QTableView(
+            editTriggers=QAbstractItemView.EditTrigger.NoEditTriggers,
+            selectionBehavior=QAbstractItemView.SelectionBehavior.SelectRows,
+            sortingEnabled=True)
+        self.scores_view.setModel(self.scores_model)
+        self.scores_view.verticalHeader().hide()
+        self.scores_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch)
+        self.scores_view.setMaximumHeight(170)
+        self.mainArea.layout().addWidget(self.scores_view, stretch=1)
+
+    def sizeHint(self):
+        return super().sizeHint().expandedTo(QSize(900, 600))
+
+    @Inputs.data
+    def set_data(self, data: Optional[Table]):
+        self.data = data
+
+    @Inputs.models
+    def set_model(self, index: int, model: Model):
+        self.models[index] = model
+
+    @Inputs.models.insert
+    def insert_model(self, index: int, model: Model):
+        self.models.insert(index, model)
+
+    @Inputs.models.remove
+    def remove_model(self, index: int):
+        self.models.pop(index)
+
+    def handleNewSignals(self):
+        self._invalidate()
+
+    def _check_models(self) -> List[Model]:
+        """Models that can forecast the data; messages for the others."""
+        not_windowed, categorical, missing, valid = [], [], [], []
+        for model in self.models:
+            if model is None:
+                continue
+            try:
+                check_model(model, self.data)
+            except NotWindowedError:
+                not_windowed.append(model_name(model))
+            except CategoricalTargetError:
+                categorical.append(model_name(model))
+            except MissingSeriesError as error:
+                missing.append(str(error))
+            else:
+                valid.append(model)
+        if not_windowed:
+            self.Error.not_windowed(_names(not_windowed))
+        if categorical:
+            self.Error.categorical_target(_names(categorical))
+        if missing:
+            self.Error.missing_series(" ".join(missing))
+        return valid
+
+    def _invalidate(self):
+        self.cancel()
+        self.clear_messages()
+        self.results = None
+        self.graph.clear_plot()
+        self.scores_model.removeRows(0, self.scores_model.rowCount())
+        self._valid = []
+        if self.data is None or not self.models:
+            self._send()
+            return
+        self._valid = self._check_models()
+        if not self._valid:
+            self._send()
+            return
+        names = get_unique_names_duplicates(
+            [model_name(m) for m in self._valid])
+        self.start(run, self.data, list(self._valid), names, self.steps,
+                   self.coverage / 100, self.test_share / 100,
+                   self.score_steps)
+
+    def on_done(self, results: Results):
+        self.results = results
+        limited = [f.limited_reason for f in results.forecasts
+                   if f.limited_reason]
+        if limited:
+            self.Warning.limited(" ".join(limited))
+        self.graph.plot(results, self._colors(len(results.forecasts)),
+                        self.coverage / 100, self.zoom_to_end)
+        self._fill_scores(results.backtest)
+        self._send()
+
+    def on_exception(self, ex: Exception):
+        if isinstance(ex, Cancelled):
+            return
+        self.Error.failed(str(ex) or type(ex).__name__)
+        self._send()
+
+    def on_partial_result(self, _):
+        pass
+
+    @staticmethod
+    def _colors(n: int) -> list:
+        return LimitedDiscretePalette(number_of_colors=max(n, 1)).qcolors[:n]
+
+    def _fill_scores(self, tested: BacktestResult):
+        table = tested.scores_table(self.score_steps)
+        names = table.domain["Model"].values
+        for row in table.X:
+            items = [QStandardItem(names[int(row[0])]),
+                     QStandardItem(f"{int(row[1])}")]
+            for value in row[2:]:
+                item = QStandardItem(f"{value:.4g}")
+                item.setData(float(value), Qt.ItemDataRole.UserRole)
+                items.append(item)
+            for item in items[1:]:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+            self.scores_model.appendRow(items)
+
+    def _zoom(self):
+        self.graph.zoom(self.results, self.zoom_to_end)
+
+    def _send(self):
+        if self.results is None:
+            self.Outputs.forecast.send(None)
+            self.Outputs.scores.send(None)
+            return
+        self.Outputs.forecast.send(forecast_table(self.results.forecasts))
+        self.Outputs.scores.send(
+            self.results.backtest.scores_table(self.score_steps))
+
+    def onDeleteWidget(self):
+        self.shutdown()
+        super().onDeleteWidget()
+
+    def send_report(self):
+        if self.results is None:
+            return
+        self.report_items("Settings", (
+            ("Steps ahead", self.steps),
+            ("Interval coverage", f"{self.coverage}%"),
+            ("Held-out part", f"{self.test_share}% of the windows"),
+            ("Models", _names(self.results.backtest.names)),
+        ))
+        self.report_plot()
+        self.report_table("Backtest scores", self.scores_view)
+
+    @classmethod
+    def migrate_settings(cls, settings, version):
+        # Version 1 is the first; later versions migrate from here.
+        pass
+
+
+def _preview():  # pragma: no cover
+    from Orange.regression import LinearRegressionLearner
+    from orangecontrib.recurrent.windowing import (
+        chronological_split, make_windows,
+    )
+    from Orange.data import ContinuousVariable, Domain
+    t = np.arange(3000) * 0.1
+    rng = np.random.default_rng(0)
+    series = Table.from_numpy(
+        Domain([ContinuousVariable("y")]),
+        (np.sin(t) + rng.normal(0, 0.1, len(t)))[:, None])
+    train, _ = chronological_split(make_windows(series, 10), 0.2)
+    model = LinearRegressionLearner()(train)
+    return series, model
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _series, _model = _preview()
+    WidgetPreview(OWForecastPlot).run(
+        set_data=_series, insert_model=[(0, _model)])
