@@ -76,6 +76,26 @@ class TestForecast(unittest.TestCase):
         np.testing.assert_allclose(result.times, 49.5 + 0.5 * np.arange(1, 6))
         self.assertEqual(result.time_variable.name, "t")
 
+    def test_row_order_windows_forecast_in_row_order(self):
+        # A time column that runs backwards; windows in row order
+        # (time=False) must be forecast in row order too.
+        n = 100
+        data = series_table(trend(n), extra={"t": -np.arange(n, dtype=float)})
+        windows = make_windows(data, 4, series=["x"], target="x", time=False)
+        model = LinearRegressionLearner()(windows)
+        result = forecast(model, data, 3)
+        np.testing.assert_allclose(result.forecast, trend(103)[100:],
+                                   atol=1e-6)
+        self.assertIsNone(result.time_variable)
+        np.testing.assert_array_equal(result.times, [100, 101, 102])
+        # Windows sorted by t: the series runs the other way.
+        model = LinearRegressionLearner()(make_windows(
+            data, 4, series=["x"], target="x", time="t"))
+        result = forecast(model, data, 3, intervals=False)
+        np.testing.assert_allclose(result.forecast, trend(1)[0] - [0.5, 1, 1.5],
+                                   atol=1e-6)
+        self.assertEqual(result.time_variable.name, "t")
+
     def test_time_variable_dates(self):
         day = 86400.0
         time_var = TimeVariable("date", have_date=True)

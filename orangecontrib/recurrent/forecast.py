@@ -132,15 +132,24 @@ class _Series:
 
 
 def _time_variable(data: Table, domain: Domain, time) -> Optional[Variable]:
+    """The column to sort the series by, as windowing did; None: row order.
+
+    ``time`` as in :func:`~.windowing.make_windows` (a variable or name;
+    False for row order). By default the window table's time meta says what
+    windowing used: a column of the data with its name, else row order.
+    Only windows without that meta fall back to the data's time variable.
+    """
+    if time is False:
+        return None
     if time is not None:
         name = time if isinstance(time, str) else time.name
         if name not in data.domain:
             raise ForecastError(f"Time variable '{name}' is not in the data.")
         return data.domain[name]
-    # The window table's time meta names the column windowing sorted by.
     for meta in domain.metas:
-        if meta.attributes.get("role") == "time" and meta.name in data.domain:
-            return data.domain[meta.name]
+        if meta.attributes.get("role") == "time":
+            return data.domain[meta.name] if meta.name in data.domain \
+                else None
     return find_time_variable(data)
 
 
@@ -399,8 +408,9 @@ def backtest(models, data: Table, steps: int = 1,
         :func:`~.windowing.chronological_split` counts them, for the model
         with the longest window + horizon) or a number of rows. Keep it at
         least the size of the test part the models were not trained on.
-    time : variable or name, optional
-        The time variable; default: the one the windows were sorted by.
+    time : variable or name, or False, optional
+        The time variable (False: row order); default: what the windows
+        were sorted by.
     names : list of str, optional
         Names for the models; default: their learners' names.
     progress_callback : callable(float), optional
@@ -535,8 +545,9 @@ def forecast(model, data: Table, steps: int, coverage: float = 0.9,
     test_size : float or int
         The held-out part for the backtest the intervals come from (see
         :func:`backtest`).
-    time : variable or name, optional
-        The time variable; default: the one the windows were sorted by.
+    time : variable or name, or False, optional
+        The time variable (False: row order); default: what the windows
+        were sorted by.
     intervals : bool
         False skips the backtest; lower and upper are then NaN.
     backtest_result : BacktestResult, optional
