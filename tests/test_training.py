@@ -5,11 +5,12 @@ import warnings
 
 import numpy as np
 import torch
+from torch import nn
 
 from orangecontrib.recurrent.network import RecurrentNetwork
 from orangecontrib.recurrent.training import (
     CLASSIFICATION, EpochReport, TrainingCancelled, evaluate_loss,
-    fit_network, resolve_device, seeded,
+    fit_network, resolve_device, seeded, _clip_gradients, _device_tensor,
 )
 
 
@@ -203,6 +204,25 @@ class TestFitNetwork(unittest.TestCase):
             self.fit(epochs=0)
         with self.assertRaisesRegex(ValueError, "Validation size"):
             self.fit(validation_size=1)
+
+    def test_cpu_training_shares_the_array(self):
+        X = self.X.astype(np.float64)
+        tensor = _device_tensor(X, torch.device("cpu"))
+        self.assertEqual(tensor.data_ptr(), X.ctypes.data)
+        net = small_network()
+        fit_network(net, X, self.y, epochs=1, device="cpu")  # cast per batch
+
+    def test_clipping_matches_torch(self):
+        for scale in (0.01, 100.0):
+            grads = [torch.randn(3, 4) * scale, torch.randn(5) * scale]
+            ours = [nn.Parameter(torch.zeros_like(g)) for g in grads]
+            theirs = [nn.Parameter(torch.zeros_like(g)) for g in grads]
+            for a, b, g in zip(ours, theirs, grads):
+                a.grad, b.grad = g.clone(), g.clone()
+            _clip_gradients(ours, 1.0)
+            nn.utils.clip_grad_norm_(theirs, 1.0)
+            for a, b in zip(ours, theirs):
+                torch.testing.assert_close(a.grad, b.grad)
 
     def test_resolve_device(self):
         self.assertEqual(resolve_device("cpu").type, "cpu")

@@ -37,8 +37,8 @@ __all__ = ["RecurrentLearner", "RecurrentModel", "EpochReport",
 
 #: Values (rows x steps x series) per forward pass when predicting.
 PREDICT_BATCH_VALUES = 1 << 21
-#: Rows per chunk when computing the training statistics.
-_STATS_CHUNK_ROWS = 1 << 16
+#: Values per chunk when computing the training statistics.
+_STATS_CHUNK_VALUES = 1 << 16
 
 
 def _sequence_names(domain: Domain) -> tuple:
@@ -54,9 +54,10 @@ def _series_statistics(sequences: np.ndarray):
     float64, chunk by chunk so that no full float64 copy is made. Returns
     (mean, std, all values finite)."""
     n_series = sequences.shape[2]
+    rows = max(1, _STATS_CHUNK_VALUES // (sequences.shape[1] * n_series))
     count, mean, m2 = 0, np.zeros(n_series), np.zeros(n_series)
-    for start in range(0, len(sequences), _STATS_CHUNK_ROWS):
-        chunk = sequences[start:start + _STATS_CHUNK_ROWS] \
+    for start in range(0, len(sequences), rows):
+        chunk = sequences[start:start + rows] \
             .reshape(-1, n_series).astype(np.float64)
         if not np.isfinite(chunk).all():
             return None, None, False
@@ -225,7 +226,10 @@ class RecurrentLearner(Learner):
     epochs, batch_size, learning_rate
         Adam's training schedule.
     clip_norm : float or None
-        Gradient clipping by global norm; None turns it off.
+        Clip the gradients' global norm to this before each step (a guard
+        against exploding gradients in long windows or plain RNNs). None (the
+        default) does not clip: on standardized data with Adam it rarely
+        triggers, and on a CPU it costs about 5% of a small LSTM's step.
     validation_size : float
         Share of the (time-ordered) training rows held back at their end to
         watch the validation loss; 0 or a tail shorter than one batch: none.
@@ -250,7 +254,7 @@ class RecurrentLearner(Learner):
                  num_layers: int = 1, bidirectional: bool = False,
                  dropout: float = 0.0, epochs: int = 20,
                  batch_size: int = 32, learning_rate: float = 1e-3,
-                 clip_norm: Optional[float] = 1.0,
+                 clip_norm: Optional[float] = None,
                  validation_size: float = 0.1, patience: Optional[int] = 5,
                  random_state: Optional[int] = 0, device: str = "auto",
                  callback: Optional[Callable[[EpochReport],
@@ -347,9 +351,12 @@ class RecurrentLearner(Learner):
         X = data.X
         if sp.issparse(X):
             X = X.toarray()
-        # The one float32 copy of the data (a reshape when the window's
-        # columns are in order); scaling happens inside the network.
-        sequences = sequences_from_rows(X, domain)
+        # A view of the data (a reshape when the window's columns are in
+        # order, as make_windows puts them): no copy, neither scaled nor cast
+        # to float32 here. The network standardizes, and training casts each
+        # batch; only a GPU gets a float32 copy.
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        sequences = sequences_from_rows(X, domain, dtype=dtype)
         mean, std, finite = _series_statistics(sequences)
         if not finite:
             raise ValueError(_missing_message(X, domain))
