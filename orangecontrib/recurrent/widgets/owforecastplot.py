@@ -260,10 +260,10 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         self.scores_model.setHorizontalHeaderLabels(list(SCORE_COLUMNS))
         self.scores_view = QTableView(
             editTriggers=QAbstractItemView.EditTrigger.NoEditTriggers,
-            selectionBehavior=QAbstractItemView.SelectionBehavior.SelectRows,
-            sortingEnabled=True)
+            selectionBehavior=QAbstractItemView.SelectionBehavior.SelectRows)
         self.scores_view.setModel(self.scores_model)
         self.scores_view.verticalHeader().hide()
+        self.scores_view.verticalHeader().setDefaultSectionSize(22)
         self.scores_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch)
         self.scores_view.setMaximumHeight(170)
