@@ -274,6 +274,8 @@ class TestBacktest(unittest.TestCase):
             backtest(model, data, steps=0)
         with self.assertRaises(ValueError):
             backtest([], data)
+        with self.assertRaisesRegex(ValueError, "one name per model"):
+            backtest(model, data, names=["a", "b"])
         with self.assertRaisesRegex(ForecastError, "rows"):
             backtest(model, data[:6])
         with self.assertRaises(ValueError):

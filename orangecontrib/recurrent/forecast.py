@@ -427,6 +427,8 @@ def backtest(models, data: Table, steps: int = 1,
         models = [models]
     if not models:
         raise ValueError("No model to backtest.")
+    if names is not None and len(names) != len(models):
+        raise ValueError("Give one name per model.")
     steps = int(steps)
     if steps < 1:
         raise ValueError("Steps ahead must be at least 1.")

@@ -144,11 +144,10 @@ class ForecastGraph(PlotWidget):
                 tested.times, tested.one_step[i],
                 pen=pg.mkPen(color, width=1.5))
             self.addItem(one_step)
-            times = np.concatenate([first.history_times[-1:], result.times])
-            start = first.history[-1:] if result.target == first.target \
-                else result.forecast[:1]
+            # From the last observed value on, so the line has no gap.
+            times = np.concatenate([result.history_times[-1:], result.times])
             line = pg.PlotCurveItem(
-                times, np.concatenate([start, result.forecast]),
+                times, np.concatenate([result.history[-1:], result.forecast]),
                 pen=pg.mkPen(color, width=2.5))
             self.addItem(line)
             self.legend.addItem(line, result.name)
