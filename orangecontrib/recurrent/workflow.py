@@ -389,6 +389,11 @@ class WorkflowRun:
                 continue
             stem = os.path.join(out, f"{i:02d}-{_slug(node.title)}")
             widget.show()
+            # A widget shown for the first time may come up smaller than
+            # it asks to be (no saved geometry offscreen).
+            hint = widget.sizeHint()
+            if hint.isValid():
+                widget.resize(widget.size().expandedTo(hint))
             self.app.processEvents()
             if widget.grab().save(stem + ".png"):
                 written.append(stem + ".png")
@@ -490,10 +495,21 @@ class WorkflowBuilder:
 
     def save(self, path: str):
         """Write the .ows file the way the canvas' Save does."""
+        # pylint: disable=import-outside-toplevel
+        import logging
+
         path = os.path.abspath(path)
         self.scheme.set_runtime_env("basedir", os.path.dirname(path))
-        with open(path, "wb") as stream:
-            self.scheme.save_to(stream, pretty=True, pickle_fallback=True)
+        # The writer logs a traceback each time it falls back from a literal
+        # to a pickle (context settings always do); that is expected here.
+        log = logging.getLogger("orangecanvas.scheme.readwrite")
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            with open(path, "wb") as stream:
+                self.scheme.save_to(stream, pretty=True, pickle_fallback=True)
+        finally:
+            log.setLevel(level)
 
     def close(self):
         for node in self.scheme.nodes:

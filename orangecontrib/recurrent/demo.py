@@ -1,0 +1,148 @@
+"""The README's main job: the classroom tutorial, on a screen or headless.
+
+::
+
+    python -m orangecontrib.recurrent.demo [--out DIR] [--timeout S] [--headless]
+
+With a screen (``DISPLAY`` or ``WAYLAND_DISPLAY`` set and ``QT_QPA_PLATFORM``
+not ``offscreen``) this opens Orange's canvas on tutorial 1 (noisy sine ->
+Windowing -> LSTM -> Forecast Plot), as ``python -m Orange.canvas`` would,
+but without its update check, notification feed and usage statistics, which
+are the canvas' only network requests. With no screen it runs the tutorial
+with the headless runner, prints what every widget did and writes a picture
+of the workflow (``workflow.png``) and of every widget to ``--out``.
+"""
+import argparse
+import os
+import sys
+from typing import Optional
+
+from orangecontrib.recurrent import workflow
+from orangecontrib.recurrent.widgets import NAME as CATEGORY
+
+TUTORIALS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "tutorials")
+
+
+def tutorial_path(number: int) -> str:
+    """The tutorial whose file name starts with its two-digit number."""
+    prefix = f"{number:02d}-"
+    for name in sorted(os.listdir(TUTORIALS)):
+        if name.startswith(prefix) and name.endswith(".ows"):
+            return os.path.join(TUTORIALS, name)
+    raise FileNotFoundError(f"no tutorial {prefix}*.ows in {TUTORIALS}")
+
+
+def has_screen(environ=None) -> bool:
+    """Whether Qt can show windows to a person here."""
+    environ = os.environ if environ is None else environ
+    if environ.get("QT_QPA_PLATFORM", "").startswith(
+            ("offscreen", "minimal")):
+        return False
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def open_canvas(path: str) -> int:
+    """Open Orange's canvas on `path`; return when the user closes it."""
+    # pylint: disable=import-outside-toplevel
+    from Orange.canvas import __main__ as canvas_main
+
+    # The canvas' application set-up starts three background requests (a
+    # version check, a notification feed and, if enabled, usage statistics);
+    # a tutorial needs none of them.
+    for name in ("check_for_updates", "pull_notifications",
+                 "send_usage_statistics"):
+        if hasattr(canvas_main, name):
+            setattr(canvas_main, name, lambda: None)
+    return canvas_main.main(["orange-canvas", path])
+
+
+def _open_category(toolbox, name: str):
+    """Open the toolbox tab of the widget category `name`, close the rest."""
+    for i in range(toolbox.count()):
+        toolbox.tabAction(i).setChecked(toolbox.tabButton(i).text() == name)
+
+
+def save_canvas_picture(path: str, png: str, size=(1180, 640)) -> bool:
+    """Draw the workflow in Orange's canvas window and save it as a PNG.
+
+    The widgets are not created (the canvas' "freeze" creation policy), so
+    nothing is trained; the picture is what a user sees on opening the
+    file: the widget toolbox with the add-on's category and the workflow.
+    """
+    # pylint: disable=import-outside-toplevel
+    from AnyQt.QtCore import QEvent, QCoreApplication
+    from orangecanvas import config
+    from Orange.canvas.mainwindow import MainWindow
+
+    app = workflow._application()  # pylint: disable=protected-access
+    registry = workflow.widget_registry()
+    window = MainWindow()
+    window.set_widget_registry(registry)
+    window.resize(*size)
+    # Loaded here rather than with the window's own loader, which reports a
+    # partial load in a modal dialog that nobody can close offscreen.
+    scheme = config.workflow_constructor(parent=window)
+    scheme.set_runtime_env("basedir",
+                           os.path.dirname(os.path.abspath(path)))
+    errors = []
+    with open(path, "rb") as stream:
+        scheme.load_from(stream, registry=registry,
+                         error_handler=errors.append)
+    if errors:
+        window.deleteLater()
+        return False
+    window.set_scheme(scheme, freeze_creation=True)
+    window.current_document().scene().clearSelection()
+    _open_category(window.widgets_tool_box, CATEGORY)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    saved = window.grab().save(png)
+    window.current_document().setModified(False)
+    QCoreApplication.sendEvent(window, QEvent(QEvent.Type.Close))
+    window.hide()
+    window.deleteLater()
+    app.processEvents()
+    return saved
+
+
+def run_headless(path: str, out: str, timeout: float) -> int:
+    """Run the workflow with no screen; write pictures and tables to out."""
+    report = workflow.run_workflow(path, out, timeout)
+    print(workflow.format_report(report))
+    if save_canvas_picture(path, os.path.join(out, "workflow.png")):
+        print(f"Workflow picture: {os.path.join(os.path.abspath(out), 'workflow.png')}")
+    print(f"Widget screenshots and tables: {os.path.abspath(out)}")
+    return 0 if report.ok else 1
+
+
+def main(argv: Optional[list] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m orangecontrib.recurrent.demo",
+        description="Open tutorial 1 (noisy sine -> Windowing -> LSTM -> "
+                    "Forecast Plot) in Orange's canvas, or run it headless "
+                    "when there is no screen.")
+    parser.add_argument("--out", metavar="DIR", default="out",
+                        help="where a headless run writes its screenshots "
+                             "(default: out)")
+    parser.add_argument("--timeout", metavar="S", type=float, default=600,
+                        help="headless run: give up after S seconds")
+    parser.add_argument("--headless", action="store_true",
+                        help="run headless even with a screen")
+    parser.add_argument("--tutorial", type=int, default=1,
+                        help="which tutorial (default 1)")
+    args = parser.parse_args(argv)
+    path = tutorial_path(args.tutorial)
+    if has_screen() and not args.headless:
+        print(f"Opening {path} in Orange's canvas")
+        return open_canvas(path)
+    workflow.ensure_offscreen()
+    workflow._quiet_offscreen_plugin()  # pylint: disable=protected-access
+    return run_headless(path, args.out, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
