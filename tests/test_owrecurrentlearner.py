@@ -117,19 +117,24 @@ class TestOWRecurrentLearner(base.WidgetTest):
         w.controls.dropout.setValue(0.25)
         w.early_stopping = False
         w.fixed_seed = False
-        w.clip_gradients = False
+        w.clip_gradients = True
+        w.clip_norm = 0.5
         w.settings_changed()
         learner = self.get_output(w.Outputs.learner)
         self.assertEqual((learner.cell, learner.num_layers, learner.dropout),
                          ("gru", 2, 0.25))
         self.assertIsNone(learner.patience)
         self.assertIsNone(learner.random_state)
-        self.assertIsNone(learner.clip_norm)
+        self.assertEqual(learner.clip_norm, 0.5)
         self.assertEqual(learner.name, "GRU")
         # dropout only acts between layers: one layer, none, spin disabled
         w.controls.num_layers.setValue(1)
         self.assertEqual(self.get_output(w.Outputs.learner).dropout, 0)
         self.assertFalse(w.dropout_spin.isEnabled())
+
+    def test_defaults_are_the_learners(self):
+        w = self.create_widget(OWRecurrentLearner)
+        self.assertEqual(w.create_learner().params, RecurrentLearner().params)
 
     def test_no_data_clears_outputs(self):
         w = self.widget
@@ -316,7 +321,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
         values = dict(
             cell_index=2, hidden_size=17, num_layers=3, bidirectional=True,
             dropout=0.3, epochs=7, batch_size=12, learning_rate=0.005,
-            clip_gradients=False, clip_norm=2.5, fixed_seed=False,
+            clip_gradients=True, clip_norm=2.5, fixed_seed=False,
             random_seed=42, device_index=1, validation_share=25,
             early_stopping=False, patience=9, log_scale=True,
             learner_name="my rnn", auto_apply=False)
@@ -335,7 +340,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
         self.assertEqual(
             params, dict(cell="rnn", hidden_size=17, num_layers=3,
                          bidirectional=True, dropout=0.3, epochs=7,
-                         batch_size=12, learning_rate=0.005, clip_norm=None,
+                         batch_size=12, learning_rate=0.005, clip_norm=2.5,
                          validation_size=0.25, patience=None,
                          random_state=None, device="cpu"))
 

@@ -96,6 +96,10 @@ class TestOWWindowing(base.WidgetTest):
         shuffled = data[np.random.default_rng(0).permutation(len(data))]
         self.send_signal(self.widget.Inputs.data, shuffled)
         self.assertIs(self.widget.time_var, shuffled.time_variable)
+        # a date orders the rows; it is not offered as a series
+        self.assertNotIn(shuffled.time_variable, self.widget.series_model)
+        self.assertEqual([v.name for v in self.widget.series_vars],
+                         ["Air passengers"])
         windows = self.get_output(self.widget.Outputs.windows)
         times = windows.get_column(windows.domain.metas[0])
         self.assertTrue(np.all(np.diff(times) > 0))

@@ -99,9 +99,12 @@ class LossGraph(PlotWidget):
         self.val_curve = pg.PlotDataItem(
             pen=pg.mkPen(VALIDATION_COLOR, width=2), symbol="s",
             symbolSize=5, symbolBrush=VALIDATION_COLOR, symbolPen=None)
-        self.best_line = pg.InfiniteLine(
-            angle=90, movable=False,
-            pen=pg.mkPen(QColor(120, 120, 120), width=1, style=Qt.DashLine))
+        best_pen = pg.mkPen(QColor(120, 120, 120), width=1,
+                            style=Qt.DashLine)
+        self.best_line = pg.InfiniteLine(angle=90, movable=False,
+                                         pen=best_pen)
+        # the line's entry in the legend (an InfiniteLine cannot be one)
+        self.best_legend = pg.PlotDataItem(pen=best_pen)
         self.empty_text = pg.TextItem(color=QColor(110, 110, 110),
                                       anchor=(0.5, 0.5))
         for item in (self.train_curve, self.val_curve, self.best_line,
@@ -143,12 +146,15 @@ class LossGraph(PlotWidget):
 
     def set_history(self, history, best_epoch: int = 0):
         """All epochs of a finished training; marks the kept epoch."""
-        self._clear_data()
-        for report in history:
-            self.add(report)
-        if best_epoch and not np.isnan(self.val_loss).all():
-            self.best_line.setPos(best_epoch)
-            self.best_line.show()
+        self.epochs = [r.epoch for r in history]
+        self.train_loss = [r.train_loss for r in history]
+        self.val_loss = [np.nan if r.val_loss is None else r.val_loss
+                         for r in history]
+        self.best_line.setVisible(
+            bool(best_epoch) and not np.isnan(self.val_loss).all())
+        self.best_line.setPos(best_epoch)
+        if self.epochs:
+            self._update_curves()
 
     def _clear_data(self):
         self.epochs, self.train_loss, self.val_loss = [], [], []
@@ -166,6 +172,8 @@ class LossGraph(PlotWidget):
         self.legend.addItem(self.train_curve, "training")
         if has_val:
             self.legend.addItem(self.val_curve, "validation")
+        if self.best_line.isVisible():
+            self.legend.addItem(self.best_legend, "kept weights")
         self.legend.show()
         # x shows the planned epochs; y follows the data
         self.getViewBox().enableAutoRange(axis=pg.ViewBox.YAxis)
@@ -236,7 +244,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     epochs: int = Setting(20)
     batch_size: int = Setting(32)
     learning_rate: float = Setting(0.001)
-    clip_gradients: bool = Setting(True)
+    clip_gradients: bool = Setting(False)  # as RecurrentLearner: off
     clip_norm: float = Setting(1.0)
     fixed_seed: bool = Setting(True)
     random_seed: int = Setting(0)

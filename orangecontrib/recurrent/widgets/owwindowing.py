@@ -8,10 +8,10 @@ from typing import List, Optional
 
 import numpy as np
 
-from AnyQt.QtCore import Qt
+from AnyQt.QtCore import QSize, Qt
 
 from Orange.data import (
-    ContinuousVariable, DiscreteVariable, Table, TimeVariable, Variable,
+    ContinuousVariable, DiscreteVariable, Table, Variable,
 )
 from Orange.widgets import gui
 from Orange.widgets.settings import (
@@ -98,13 +98,15 @@ class OWWindowing(OWWidget):
             tooltip="The column to predict: a numeric target becomes "
                     "target(t+h); a categorical one is taken at t+h.")
         gui.widgetLabel(box, "Series (past values become features):")
+        # strict: a date (TimeVariable) orders the rows; it is not a series
         self.series_model = DomainModel(
-            order=DomainModel.MIXED, valid_types=ContinuousVariable)
+            order=DomainModel.MIXED, valid_types=(ContinuousVariable,),
+            strict_type=True)
         view = gui.listView(
             box, self, "series_vars", model=self.series_model,
-            callback=self.commit.deferred, sizeHint=None)
+            callback=self.commit.deferred, sizeHint=QSize(200, 120))
         view.setSelectionMode(view.ExtendedSelection)
-        view.setMinimumHeight(80)
+        view.setMinimumHeight(60)
         view.setToolTip("Numeric columns cut into lags x(t-L+1) ... x(t).")
         self.time_model = DomainModel(
             placeholder=ROW_ORDER, valid_types=ContinuousVariable)
@@ -132,11 +134,13 @@ class OWWindowing(OWWidget):
 
         box = gui.vBox(self.controlArea, "Test data")
         gui.spin(box, self, "test_share", 0, 95, label="Held out at the end:",
-                 posttext="%", callback=self.commit.deferred,
+                 callback=self.commit.deferred,
                  controlWidth=80, alignment=Qt.AlignRight,
                  tooltip="The last windows in time go to Test Data, never "
                          "shuffled, so no future value leaks into training. "
                          "0: all windows train.")
+
+        self.controls.test_share.setSuffix(" %")
 
         box = gui.vBox(self.controlArea, "Info")
         self.info_label = gui.widgetLabel(box, "No data on input.")
@@ -172,8 +176,7 @@ class OWWindowing(OWWidget):
         domain = data.domain
         time_var = find_time_variable(data)
         self.time_var = time_var if time_var in self.time_model else None
-        numeric = [v for v in self.series_model
-                   if v is not time_var and not isinstance(v, TimeVariable)]
+        numeric = [v for v in self.series_model if v is not time_var]
         target = domain.class_var
         if target is None or target not in self.target_model:
             target = numeric[0] if numeric else None
