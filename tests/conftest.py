@@ -4,6 +4,7 @@ This runs before any test module imports Qt or torch, which is why the
 environment is set at import time and not in a fixture.
 """
 import os
+import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,6 +19,36 @@ for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.makedirs(os.environ[_name], exist_ok=True)
 
 import pytest  # noqa: E402
+
+
+class _NoNltkDownload:
+    """Orange3-Text (an optional test dependency) starts downloading tens of
+    MB of NLTK data in a thread when it is imported, into the private data
+    dir above, so on every run; and that thread keeps the test process alive
+    until it ends. No test needs the data (none uses NLTK's stopwords,
+    lemmatizers or taggers), so make ``nltk.download`` a no-op that reports
+    failure, the moment nltk is imported (importing it here would cost
+    every run two seconds)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "nltk":
+            return None
+        import importlib.util
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            module.download = lambda *args, **kwargs: False
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+sys.meta_path.insert(0, _NoNltkDownload())
 
 
 def _qapplication():

@@ -1,0 +1,276 @@
+"""Recurrent text classifiers: embedding -> LSTM/GRU/RNN -> linear head.
+
+:func:`fit_text` is what :class:`~orangecontrib.recurrent.learner.
+RecurrentLearner` does with a text corpus: build a
+:class:`~orangecontrib.recurrent.text.Vocabulary` from the training documents'
+tokens, encode them (:meth:`Vocabulary.encode`), train a :class:`TextNetwork`
+with the add-on's fit loop (:func:`~orangecontrib.recurrent.training.
+fit_network`: seeding, validation, early stopping, callbacks) and return a
+:class:`TextModel`, whose vocabulary and network weights travel in its pickle.
+"""
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from Orange.base import Model
+from Orange.data import Domain, Table
+from Orange.data.table import DomainTransformationError
+
+from orangecontrib.recurrent.learner import RecurrentModel
+from orangecontrib.recurrent.network import CELLS
+from orangecontrib.recurrent.text import (
+    PAD, Vocabulary, document_tokens,
+    text_incompatibility_reason, text_variables,
+)
+from orangecontrib.recurrent.training import (
+    CLASSIFICATION, fit_network, forward_rows, seeded,
+)
+
+__all__ = ["TextNetwork", "TextModel", "fit_text"]
+
+
+def _has_text(column) -> bool:
+    return any(isinstance(v, str) and v for v in column)
+
+
+class TextNetwork(nn.Module):
+    """Embedding -> stacked LSTM/GRU/RNN -> linear head, for padded token rows.
+
+    Input: ``(batch, length)`` token indices (any dtype: the fit loop sends
+    float32, which holds indices exactly up to 2**24), padded with
+    :data:`~orangecontrib.recurrent.text.PAD` at the end. Output: ``(batch,
+    n_outputs)`` logits. Sequences are packed with their lengths, so padding
+    never enters the recurrent layers: the forward direction's state is taken
+    after the document's last real token, the backward direction's after it
+    has read back to the first. The padding embedding is zero and not trained.
+    """
+
+    def __init__(self, vocabulary_size: int, n_outputs: int,
+                 embedding_size: int = 64, cell: str = "lstm",
+                 hidden_size: int = 50, num_layers: int = 1,
+                 bidirectional: bool = False, dropout: float = 0.0):
+        super().__init__()
+        cell = cell.lower()
+        if cell not in CELLS:
+            raise ValueError(f"Unknown cell '{cell}'; choose one of "
+                             f"{', '.join(CELLS)}.")
+        self.cell = cell
+        self.vocabulary_size = int(vocabulary_size)
+        self.embedding_size = int(embedding_size)
+        self.n_outputs = int(n_outputs)
+        self.num_layers = int(num_layers)
+        self.num_directions = 2 if bidirectional else 1
+        self.embedding = nn.Embedding(self.vocabulary_size,
+                                      self.embedding_size, padding_idx=PAD)
+        kwargs = dict(input_size=self.embedding_size,
+                      hidden_size=int(hidden_size),
+                      num_layers=self.num_layers, batch_first=True,
+                      bidirectional=bool(bidirectional))
+        if self.num_layers > 1:
+            kwargs["dropout"] = float(dropout)
+        if cell == "rnn":
+            kwargs["nonlinearity"] = "tanh"
+        self.rnn = CELLS[cell](**kwargs)
+        self.head = nn.Linear(int(hidden_size) * self.num_directions,
+                              self.n_outputs)
+
+    @property
+    def architecture(self) -> dict:
+        """The constructor's arguments (what a pickle rebuilds it from)."""
+        return dict(vocabulary_size=self.vocabulary_size,
+                    n_outputs=self.n_outputs,
+                    embedding_size=self.embedding_size, cell=self.cell,
+                    hidden_size=self.rnn.hidden_size,
+                    num_layers=self.num_layers,
+                    bidirectional=self.num_directions == 2,
+                    dropout=self.rnn.dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        tokens = x.long()
+        lengths = (tokens != PAD).sum(dim=1).clamp(min=1)
+        # Columns that are padding in every row of the batch need no steps.
+        tokens = tokens[:, :int(lengths.max())]
+        packed = pack_padded_sequence(
+            self.embedding(tokens), lengths.cpu(), batch_first=True,
+            enforce_sorted=False)
+        _, state = self.rnn(packed)
+        h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h, c)
+        if self.num_directions == 1:
+            last = h_n[-1]
+        else:
+            last = torch.cat((h_n[-2], h_n[-1]), dim=1)
+        return self.head(last)
+
+
+class TextModel(RecurrentModel):
+    """A recurrent text classifier as an Orange model: vocabulary, network
+    weights (CPU numpy arrays in the pickle) and the training corpus'
+    preprocessing.
+
+    Called on a Corpus (or a table with the same text features) it returns
+    classes or class probabilities as any Orange classifier does. Words that
+    the training documents did not have (or had fewer than ``min_count``
+    times) map to OOV. A Corpus that was never preprocessed is preprocessed
+    as the training corpus was before its tokens are read.
+
+    Shares :class:`RecurrentModel`'s history, stop reason, device handling
+    and pickling; ``predict`` on a plain array is not possible.
+    """
+
+    def __init__(self, domain: Domain, network: TextNetwork,
+                 vocabulary: Vocabulary, sequence_length: int, params: dict,
+                 class_prior=None, fit_result=None, preprocessor=None):
+        # RecurrentModel.__init__ describes a numeric-sequence network;
+        # take the parts that apply.
+        Model.__init__(self, domain)  # pylint: disable=non-parent-init-called
+        self.params = dict(params)
+        self.task = CLASSIFICATION
+        self.target_mean, self.target_scale = 0.0, 1.0
+        self.class_prior = None if class_prior is None \
+            else np.asarray(class_prior, dtype=float)
+        self.vocabulary = vocabulary
+        self.sequence_length = int(sequence_length)
+        self.preprocessor = preprocessor
+        self.architecture = network.architecture
+        self.state_dict = {k: v.detach().cpu().numpy().copy()
+                           for k, v in network.state_dict().items()}
+        self._network = network
+        self.history = list(fit_result.history) if fit_result else []
+        self.stop_reason = fit_result.stop_reason if fit_result else ""
+        self.best_epoch = fit_result.best_epoch if fit_result else 0
+        self.epochs_trained = fit_result.epochs_trained if fit_result else 0
+        self.device_used = fit_result.device if fit_result else "cpu"
+        self.n_validation = fit_result.n_validation if fit_result else 0
+
+    def network(self) -> TextNetwork:
+        """The live torch module, rebuilt from the state_dict when needed."""
+        if self._network is None:
+            network = TextNetwork(**self.architecture)
+            network.load_state_dict(
+                {k: torch.from_numpy(v) for k, v in self.state_dict.items()})
+            self._network = network
+        self._network.to(self._predict_device()).eval()
+        return self._network
+
+    def data_to_model_domain(self, data: Table,
+                             progress_callback=None) -> Table:
+        # The model reads only the text features (metas). Orange's default
+        # refuses data whose transformed *attributes* are all missing, which
+        # is every corpus when the model's domain has no attributes.
+        if data.domain == self.domain:
+            return data
+        new = data.transform(self.domain)
+        if len(new) and not any(_has_text(new.get_column(var))
+                                for var in text_variables(new.domain)):
+            names = ", ".join(v.name for v in text_variables(self.domain))
+            raise DomainTransformationError(
+                f"The data lacks the text ({names}) the model was trained on.")
+        return new
+
+    def predict_storage(self, data):
+        return self.predict_tokens(document_tokens(data, self.preprocessor))
+
+    def predict_tokens(self, documents: Sequence[Sequence[str]]) -> np.ndarray:
+        """Class probabilities, shape (documents, classes), for token lists."""
+        length = self.sequence_length
+        encoded = self.vocabulary.encode(documents, length)
+        network = self.network()
+        device = next(network.parameters()).device
+        rows = forward_rows(network, length)
+        outputs = []
+        with torch.inference_mode():
+            for start in range(0, len(encoded), rows):
+                batch = torch.from_numpy(encoded[start:start + rows])
+                out = network(batch.to(device))
+                outputs.append(torch.softmax(out.double(), dim=1)
+                               .cpu().numpy())
+        if not outputs:
+            return np.zeros((0, self.architecture["n_outputs"]))
+        return np.concatenate(outputs)
+
+    def predict(self, X):
+        raise TypeError("A recurrent text model reads documents: call it on "
+                        "a corpus, not on an array.")
+
+    def __repr__(self):
+        return (f"TextModel({self.architecture['cell'].upper()}, "
+                f"{self.vocabulary!r}, epochs_trained={self.epochs_trained})")
+
+
+def fit_text(learner, data: Table,
+             tokens: Optional[Sequence[Sequence[str]]] = None) -> TextModel:
+    """Train ``learner`` (a RecurrentLearner) on a text corpus.
+
+    Uses the learner's network and training parameters and its
+    ``embedding_size``, ``vocabulary_size``, ``min_count`` and
+    ``sequence_length``. Documents without a class are left out.
+
+    Raises
+    ------
+    ValueError
+        For a numeric (or missing) target, a single class, fewer than two
+        documents or a text parameter below 1.
+    """
+    reason = text_incompatibility_reason(data.domain)
+    if reason is not None:
+        raise ValueError(reason)
+    for attr in ("embedding_size", "vocabulary_size", "sequence_length",
+                 "min_count"):
+        if int(getattr(learner, attr)) < 1:
+            raise ValueError(f"{attr} must be at least 1.")
+
+    class_var = data.domain.class_var
+    y = np.asarray(data.Y, dtype=np.float64).reshape(len(data))
+    tokens = document_tokens(data) if tokens is None else list(tokens)
+    known = np.isfinite(y)
+    if not known.all():
+        tokens = [t for t, k in zip(tokens, known) if k]
+        y = y[known]
+    if len(y) < 2:
+        raise ValueError("Training needs at least two documents with a "
+                         "class.")
+    targets = y.astype(np.int64)
+    n_outputs = len(class_var.values)
+    counts = np.bincount(targets, minlength=n_outputs)
+    present = np.flatnonzero(counts)
+    if len(present) < 2:
+        raise ValueError(
+            f"The target '{class_var.name}' has one class "
+            f"('{class_var.values[present[0]]}') in the training data; "
+            "classification needs at least two.")
+
+    vocabulary = Vocabulary.build(tokens, max_size=int(learner.vocabulary_size),
+                                  min_count=int(learner.min_count))
+    # Documents have no time order, and corpora often come sorted by class:
+    # shuffle (seeded) so that the fit loop's validation tail is a fair
+    # sample of the classes, not the last one.
+    order = np.random.RandomState(learner.random_state).permutation(len(y))
+    # float32 holds the indices exactly and is what the fit loop casts each
+    # batch to anyway (no copy per batch on the CPU).
+    X = vocabulary.encode([tokens[i] for i in order],
+                          int(learner.sequence_length)).astype(np.float32)
+
+    with seeded(learner.random_state):
+        network = TextNetwork(
+            vocabulary_size=len(vocabulary), n_outputs=n_outputs,
+            embedding_size=int(learner.embedding_size), cell=learner.cell,
+            hidden_size=learner.hidden_size, num_layers=learner.num_layers,
+            bidirectional=learner.bidirectional, dropout=learner.dropout)
+        result = fit_network(
+            network, X, targets[order], task=CLASSIFICATION,
+            epochs=learner.epochs, batch_size=learner.batch_size,
+            learning_rate=learner.learning_rate, clip_norm=learner.clip_norm,
+            validation_size=learner.validation_size,
+            patience=learner.patience, random_state=learner.random_state,
+            device=learner.device, callback=learner.callback)
+    # A corpus that went through Preprocess Text carries its preprocessor:
+    # the model applies it to new documents that were not preprocessed.
+    preprocessor = getattr(data, "used_preprocessor", None) \
+        if getattr(data, "has_tokens", lambda: False)() else None
+    return TextModel(data.domain, network, vocabulary,
+                     int(learner.sequence_length), learner.params,
+                     class_prior=counts / counts.sum(), fit_result=result,
+                     preprocessor=preprocessor)
