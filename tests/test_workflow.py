@@ -102,6 +102,32 @@ class TestWorkflowRunner(unittest.TestCase):
         self.assertEqual([n.title for n in report.nodes],
                          ["File", "Test and Score"])
 
+    def test_not_a_workflow_fails_the_run(self):
+        path = os.path.join(self.tmp.name, "not-xml.ows")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("not a workflow")
+        report = run_workflow(path, timeout=60)
+        self.assertFalse(report.ok)
+        self.assertEqual(report.nodes, [])
+        self.assertIn("could not read the workflow: ParseError",
+                      format_report(report))
+        self.assertEqual(main([path]), 1)
+
+    def test_exception_in_a_widget_fails_the_run(self):
+        with WorkflowRun(self.iris) as run:
+            widget = run.widget("Test and Score")
+
+            def broken(*_):
+                raise RuntimeError("broken input handler")
+
+            hook = sys.excepthook
+            widget.set_train_data = broken
+            report = run.run(timeout=60)
+            self.assertIs(sys.excepthook, hook)
+        self.assertFalse(report.ok)
+        self.assertIn("RuntimeError: broken input handler",
+                      format_report(report))
+
     def test_out_saves_screenshots_and_tables(self):
         out = os.path.join(self.tmp.name, "out")
         self.assertEqual(main([self.iris, "--out", out]), 0)

@@ -225,20 +225,21 @@ class WorkflowRun:
         self.app = _application()
         registry = widget_registry()
         self._exceptions: List[str] = []
-        self._old_excepthook = sys.excepthook
-        # An exception that escapes a Qt slot would abort the process under
-        # PyQt (its default hook calls qFatal); record it as a failure.
-        sys.excepthook = self._excepthook
-
         self.load_errors: List[str] = []
         scheme = config.workflow_constructor()
         scheme.set_runtime_env("basedir", os.path.dirname(self.path))
         self.scheme = scheme
         self.signal_manager = scheme.signal_manager
         self.signal_manager.pause()
-        with open(self.path, "rb") as stream:
-            scheme.load_from(stream, registry=registry,
-                             error_handler=self._load_error)
+        try:
+            with open(self.path, "rb") as stream:
+                scheme.load_from(stream, registry=registry,
+                                 error_handler=self._load_error)
+        except Exception as exc:  # pylint: disable=broad-except
+            # Not a workflow at all (not XML, an unknown format version):
+            # nothing to run, and the report says why.
+            self.load_errors.append(
+                f"could not read the workflow: {type(exc).__name__}: {exc}")
         self.widgets = {}
         self.init_errors: Dict[Any, str] = {}
         for node in scheme.nodes:
@@ -342,8 +343,14 @@ class WorkflowRun:
     def run(self, timeout: float = 600) -> RunReport:
         """Deliver the signals, wait for the widgets and report on each."""
         start = time.monotonic()
-        self.signal_manager.resume()
-        finished = self.wait(timeout)
+        # An exception that escapes a Qt slot would abort the process under
+        # PyQt (its default hook calls qFatal); record it as a failure.
+        old_hook, sys.excepthook = sys.excepthook, self._excepthook
+        try:
+            self.signal_manager.resume()
+            finished = self.wait(timeout)
+        finally:
+            sys.excepthook = old_hook
         report = RunReport(self.path, timed_out=not finished,
                            seconds=time.monotonic() - start)
         report.errors.extend(self.load_errors)
@@ -421,7 +428,6 @@ class WorkflowRun:
         QCoreApplication.sendEvent(self.scheme, QEvent(QEvent.Type.Close))
         self.app.processEvents()
         self.widgets = {}
-        sys.excepthook = self._old_excepthook
 
     def __enter__(self):
         return self
