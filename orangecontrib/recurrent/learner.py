@@ -26,7 +26,7 @@ from Orange.data import ContinuousVariable, Domain, Table
 from orangecontrib.recurrent.network import CELLS, RecurrentNetwork
 from orangecontrib.recurrent.training import (
     CLASSIFICATION, REGRESSION, EpochReport, TrainingCancelled, fit_network,
-    resolve_device, seeded,
+    forward_rows, resolve_device, seeded,
 )
 from orangecontrib.recurrent.windowing import (
     sequences_from_rows, window_layout,
@@ -35,8 +35,6 @@ from orangecontrib.recurrent.windowing import (
 __all__ = ["RecurrentLearner", "RecurrentModel", "EpochReport",
            "TrainingCancelled"]
 
-#: Values (rows x steps x series) per forward pass when predicting.
-PREDICT_BATCH_VALUES = 1 << 21
 #: Values per chunk when computing the training statistics.
 _STATS_CHUNK_VALUES = 1 << 16
 
@@ -155,7 +153,8 @@ class RecurrentModel(Model):
         X = np.asarray(X)
         network = self.network()
         device = next(network.parameters()).device
-        rows = max(1, PREDICT_BATCH_VALUES // max(1, X.shape[1]))
+        steps = X.shape[1] // max(1, self.architecture["n_series"])
+        rows = forward_rows(network, steps)
         outputs = []
         with torch.inference_mode():
             for start in range(0, len(X), rows):

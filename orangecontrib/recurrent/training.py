@@ -16,14 +16,18 @@ import torch
 from torch import nn
 
 __all__ = ["EpochReport", "FitResult", "TrainingCancelled", "fit_network",
-           "evaluate_loss", "resolve_device", "seeded", "REGRESSION",
-           "CLASSIFICATION"]
+           "evaluate_loss", "forward_rows", "resolve_device", "seeded",
+           "REGRESSION", "CLASSIFICATION"]
 
 REGRESSION = "regression"
 CLASSIFICATION = "classification"
 
-#: Rows per forward pass when evaluating or predicting (no gradients kept).
-EVAL_BATCH_ROWS = 4096
+#: Floats that one no-gradient forward pass may hold in the recurrent
+#: layer's gate activations (64 MB), when evaluating or predicting.
+FORWARD_VALUES = 1 << 24
+
+#: Gates per unit: torch computes them for all steps of a batch at once.
+_GATES = {"LSTM": 4, "GRU": 3}
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,11 @@ def seeded(random_state: Optional[int]):
         yield
         return
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(random_state))
+        # Not torch.manual_seed: without CUDA it still queues a lazy CUDA
+        # seeding call that records a stack trace (milliseconds per fit).
+        torch.random.default_generator.manual_seed(int(random_state))
+        if torch.cuda.is_available():
+            torch.cuda.manual_seed_all(int(random_state))
         yield
 
 
@@ -100,12 +108,24 @@ def _loss_function(task: str):
     raise ValueError(f"Unknown task '{task}'.")
 
 
+def forward_rows(network: nn.Module, steps: int) -> int:
+    """Rows per no-gradient forward pass, so that the recurrent layer's gate
+    activations (rows x steps x gates x units) stay within FORWARD_VALUES."""
+    rnn = getattr(network, "rnn", None)
+    units = 1
+    if isinstance(rnn, nn.RNNBase):
+        units = _GATES.get(rnn.mode, 1) * rnn.hidden_size \
+            * (2 if rnn.bidirectional else 1)
+    return max(1, FORWARD_VALUES // (max(1, steps) * units))
+
+
 @torch.no_grad()
 def evaluate_loss(network: nn.Module, X: torch.Tensor, y: torch.Tensor,
                   task: str = REGRESSION,
-                  batch_rows: int = EVAL_BATCH_ROWS) -> float:
+                  batch_rows: Optional[int] = None) -> float:
     """Mean loss of ``network`` over all rows of ``X``, in eval mode."""
     loss_fn = _loss_function(task)
+    batch_rows = batch_rows or forward_rows(network, X.shape[1])
     was_training = network.training
     network.eval()
     total = torch.zeros((), dtype=torch.float64, device=X.device)
