@@ -77,7 +77,7 @@ def save_canvas_picture(path: str, png: str, size=(1180, 640)) -> bool:
     from orangecanvas import config
     from Orange.canvas.mainwindow import MainWindow
 
-    app = workflow._application()  # pylint: disable=protected-access
+    app = workflow.application()
     registry = workflow.widget_registry()
     window = MainWindow()
     window.set_widget_registry(registry)
@@ -140,7 +140,7 @@ def main(argv: Optional[list] = None) -> int:
         print(f"Opening {path} in Orange's canvas")
         return open_canvas(path)
     workflow.ensure_offscreen()
-    workflow._quiet_offscreen_plugin()  # pylint: disable=protected-access
+    workflow.quiet_offscreen_plugin()
     return run_headless(path, args.out, args.timeout)
 
 

@@ -88,7 +88,7 @@ def ensure_offscreen():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _quiet_offscreen_plugin():
+def quiet_offscreen_plugin():
     """Drop the offscreen platform's "This plugin does not support ..."
     lines (one per shown window); pass every other Qt message on."""
     # pylint: disable=import-outside-toplevel
@@ -110,7 +110,7 @@ def _quiet_offscreen_plugin():
 _APP = None
 
 
-def _application():
+def application():
     """The QApplication, made once and kept alive (Qt objects need it)."""
     global _APP  # pylint: disable=global-statement
     from AnyQt.QtWidgets import QApplication
@@ -137,7 +137,7 @@ def widget_registry():
         from orangecanvas.registry import WidgetRegistry, cache
         from Orange.canvas.config import Config
 
-        _application()
+        application()
         cfg = Config()
         config.set_default(cfg)
         # Registers the canvas' settings and application names; it makes no
@@ -222,7 +222,7 @@ class WorkflowRun:
         from orangecanvas import config
 
         self.path = os.path.abspath(path)
-        self.app = _application()
+        self.app = application()
         registry = widget_registry()
         self._exceptions: List[str] = []
         self.load_errors: List[str] = []
@@ -569,7 +569,7 @@ def main(argv=None) -> int:
     if not os.path.isfile(args.workflow):
         parser.error(f"no such file: {args.workflow}")
     ensure_offscreen()
-    _quiet_offscreen_plugin()
+    quiet_offscreen_plugin()
     report = run_workflow(args.workflow, args.out, args.timeout)
     print(format_report(report))
     if args.out:
