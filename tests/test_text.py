@@ -87,22 +87,13 @@ def _corpus_module():
 
 
 def _learner(**kwargs):
+    """A small, quick text learner."""
     from orangecontrib.recurrent.learner import RecurrentLearner
-    text = dict(embedding_size=16, vocabulary_size=10000, min_count=2,
-                sequence_length=40)
-    text.update({k: kwargs.pop(k) for k in list(kwargs) if k in text})
-    params = dict(hidden_size=16, epochs=15, learning_rate=0.01,
+    params = dict(embedding_size=16, min_count=2, sequence_length=40,
+                  hidden_size=16, epochs=15, learning_rate=0.01,
                   random_state=0, device="cpu")
     params.update(kwargs)
-    learner = RecurrentLearner(**params)
-    for name, value in text.items():
-        setattr(learner, name, value)
-    return learner
-
-
-def _fit(learner, data):
-    from orangecontrib.recurrent.textmodel import fit_text
-    return fit_text(learner, data)
+    return RecurrentLearner(**params)
 
 
 class TestTextModel(unittest.TestCase):
@@ -128,24 +119,15 @@ class TestTextModel(unittest.TestCase):
 
     def test_beats_the_majority_class_in_cross_validation(self):
         from Orange.evaluation import CA, CrossValidation
-
-        class Learner(type(_learner())):
-            def fit_storage(self, data):
-                return _fit(self, data)
-
-            def incompatibility_reason(self, domain):
-                return None
-
-        learner = _learner()
-        learner.__class__ = Learner
-        results = CrossValidation(k=3, random_state=0)(self.corpus, [learner])
+        results = CrossValidation(k=3, random_state=0)(self.corpus,
+                                                       [_learner()])
         accuracy = CA(results)[0]
         majority = np.bincount(self.corpus.Y.astype(int)).max() \
             / len(self.corpus)
         self.assertGreater(accuracy, majority + 0.1)
 
     def test_pickle_round_trip_predicts_the_same(self):
-        model = _fit(_learner(epochs=3, cell="gru"), self.corpus)
+        model = _learner(epochs=3, cell="gru")(self.corpus)
         again = pickle.loads(pickle.dumps(model))
         self.assertIsNone(again._network)
         np.testing.assert_array_equal(again(self.corpus), model(self.corpus))
@@ -155,7 +137,7 @@ class TestTextModel(unittest.TestCase):
         self.assertEqual(again.vocabulary.words, model.vocabulary.words)
 
     def test_unknown_words_and_raw_corpus(self):
-        model = _fit(_learner(epochs=2), self.corpus)
+        model = _learner(epochs=2)(self.corpus)
         probs = model.predict_tokens([["qwertyuiop"], ["zxcvb"], []])
         self.assertEqual(probs.shape, (3, 2))
         # unknown words, and an empty document, read one OOV step
@@ -165,8 +147,24 @@ class TestTextModel(unittest.TestCase):
         # preprocessing before its tokens are read
         np.testing.assert_array_equal(model(self.raw), model(self.corpus))
 
+    def test_predicts_on_a_corpus_with_other_columns(self):
+        # A model trained on words only, called on the same documents with
+        # bag-of-words columns added: Orange's data_to_model_domain would
+        # find no defined attribute and refuse.
+        from orangecontrib.text.vectorization import BowVectorizer
+        learner = _learner(epochs=2)
+        self.assertIsNone(learner.incompatibility_reason(self.corpus.domain))
+        model = learner(self.corpus)
+        bow = BowVectorizer().transform(self.corpus)
+        self.assertGreater(len(bow.domain.attributes), 100)
+        np.testing.assert_array_equal(model(bow), model(self.corpus))
+        # a single document, as an instance (Orange makes it a plain table;
+        # the model preprocesses it as Orange3-Text would)
+        self.assertIn(model(self.corpus[0]), (0, 1))
+        self.assertEqual(model(self.raw[:1]).shape, (1,))
+
     def test_padding_does_not_change_predictions(self):
-        model = _fit(_learner(epochs=2, sequence_length=30), self.corpus)
+        model = _learner(epochs=2, sequence_length=30)(self.corpus)
         docs = [list(self.corpus.tokens[i][:10]) for i in range(5)]
         network = model.network()
         import torch
@@ -185,11 +183,11 @@ class TestTextModel(unittest.TestCase):
             numeric, np.empty((len(self.raw), 0)),
             np.arange(len(self.raw), dtype=float), metas=self.raw.metas)
         with self.assertRaisesRegex(ValueError, "numeric"):
-            _fit(_learner(epochs=1), corpus)
+            _learner(epochs=1)(corpus)
 
     def test_one_class_is_a_value_error(self):
         with self.assertRaisesRegex(ValueError, "one class"):
-            _fit(_learner(epochs=1), self.corpus[:20])
+            _learner(epochs=1)(self.corpus[:20])
 
 
 if __name__ == "__main__":

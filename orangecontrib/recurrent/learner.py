@@ -4,7 +4,9 @@ The learner reads each row as a sequence: a window table (see
 :mod:`orangecontrib.recurrent.windowing`) becomes ``(rows, L, series)``; a table
 without window metadata is one univariate sequence per row (UCR-style data).
 A continuous class is regression (MSE), a discrete class classification
-(cross-entropy; the model returns class probabilities).
+(cross-entropy; the model returns class probabilities). A text corpus is read
+word by word through a learned embedding (see
+:mod:`orangecontrib.recurrent.textmodel`); text is classification only.
 
 Scaling lives in the model: inputs are standardized per series and a numeric
 target is standardized, both with statistics of the training rows only, and
@@ -240,6 +242,12 @@ class RecurrentLearner(Learner):
         CPU model. None: a different model each time.
     device : "auto", "cpu" or "cuda"
         "auto" trains on a GPU when torch finds one.
+    embedding_size, vocabulary_size, min_count, sequence_length : int
+        For text only (an Orange3-Text corpus): the length of each word's
+        learned vector; the most frequent training words that get one (at
+        most ``vocabulary_size``, each seen at least ``min_count`` times;
+        the others share an "unknown word" vector); and how many of each
+        document's first tokens the network reads.
     callback : callable(EpochReport) -> bool or None, optional
         Called after every epoch; return True to stop early, raise
         :class:`TrainingCancelled` to abandon training.
@@ -256,6 +264,8 @@ class RecurrentLearner(Learner):
                  clip_norm: Optional[float] = None,
                  validation_size: float = 0.1, patience: Optional[int] = 5,
                  random_state: Optional[int] = 0, device: str = "auto",
+                 embedding_size: int = 64, vocabulary_size: int = 10000,
+                 min_count: int = 2, sequence_length: int = 200,
                  callback: Optional[Callable[[EpochReport],
                                              Optional[bool]]] = None,
                  name: Optional[str] = None, preprocessors=None):
@@ -273,6 +283,10 @@ class RecurrentLearner(Learner):
         self.patience = patience
         self.random_state = random_state
         self.device = device
+        self.embedding_size = embedding_size
+        self.vocabulary_size = vocabulary_size
+        self.min_count = min_count
+        self.sequence_length = sequence_length
         self.callback = callback
         self._name = name
         self.check_params()
@@ -308,7 +322,9 @@ class RecurrentLearner(Learner):
         if str(self.cell).lower() not in CELLS:
             raise ValueError(f"Unknown cell '{self.cell}'; choose one of "
                              f"{', '.join(CELLS)}.")
-        for attr in ("hidden_size", "num_layers", "epochs", "batch_size"):
+        for attr in ("hidden_size", "num_layers", "epochs", "batch_size",
+                     "embedding_size", "vocabulary_size", "min_count",
+                     "sequence_length"):
             if int(getattr(self, attr)) < 1:
                 raise ValueError(f"{attr} must be at least 1.")
         if not 0 <= self.dropout < 1:
@@ -327,6 +343,10 @@ class RecurrentLearner(Learner):
                              "'cpu' or 'cuda'.")
 
     def incompatibility_reason(self, domain: Domain) -> Optional[str]:
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent import text
+        if text.is_text_domain(domain):
+            return text.text_incompatibility_reason(domain)
         if len(domain.class_vars) > 1:
             return "Recurrent networks predict a single target variable."
         if domain.class_var is None:
@@ -342,6 +362,11 @@ class RecurrentLearner(Learner):
 
     def fit_storage(self, data: Table) -> RecurrentModel:
         self.check_params()
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent import text
+        if text.is_text_data(data):
+            from orangecontrib.recurrent.textmodel import fit_text
+            return fit_text(self, data)
         domain = data.domain
         if len(data) == 0:
             raise ValueError("The data is empty.")

@@ -171,6 +171,11 @@ class TextModel(RecurrentModel):
         return new
 
     def predict_storage(self, data):
+        if self.preprocessor is not None and not hasattr(data, "tokens"):
+            # A plain table (Orange makes one for a single instance): make it
+            # a Corpus, so that it is preprocessed as the training corpus was.
+            from orangecontrib.text import Corpus  # it made the preprocessor
+            data = Corpus.from_table(data.domain, data)
         return self.predict_tokens(document_tokens(data, self.preprocessor))
 
     def predict_tokens(self, documents: Sequence[Sequence[str]]) -> np.ndarray:
@@ -202,7 +207,8 @@ class TextModel(RecurrentModel):
 
 def fit_text(learner, data: Table,
              tokens: Optional[Sequence[Sequence[str]]] = None) -> TextModel:
-    """Train ``learner`` (a RecurrentLearner) on a text corpus.
+    """Train ``learner`` (a RecurrentLearner, its parameters checked) on a
+    text corpus.
 
     Uses the learner's network and training parameters and its
     ``embedding_size``, ``vocabulary_size``, ``min_count`` and
@@ -211,16 +217,12 @@ def fit_text(learner, data: Table,
     Raises
     ------
     ValueError
-        For a numeric (or missing) target, a single class, fewer than two
-        documents or a text parameter below 1.
+        For a numeric (or missing) target, a single class or fewer than two
+        documents with a class.
     """
     reason = text_incompatibility_reason(data.domain)
     if reason is not None:
         raise ValueError(reason)
-    for attr in ("embedding_size", "vocabulary_size", "sequence_length",
-                 "min_count"):
-        if int(getattr(learner, attr)) < 1:
-            raise ValueError(f"{attr} must be at least 1.")
 
     class_var = data.domain.class_var
     y = np.asarray(data.Y, dtype=np.float64).reshape(len(data))
@@ -270,7 +272,11 @@ def fit_text(learner, data: Table,
     # the model applies it to new documents that were not preprocessed.
     preprocessor = getattr(data, "used_preprocessor", None) \
         if getattr(data, "has_tokens", lambda: False)() else None
+    params = dict(learner.params, embedding_size=learner.embedding_size,
+                  vocabulary_size=learner.vocabulary_size,
+                  min_count=learner.min_count,
+                  sequence_length=learner.sequence_length)
     return TextModel(data.domain, network, vocabulary,
-                     int(learner.sequence_length), learner.params,
+                     int(learner.sequence_length), params,
                      class_prior=counts / counts.sum(), fit_result=result,
                      preprocessor=preprocessor)

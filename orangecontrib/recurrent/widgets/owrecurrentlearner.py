@@ -253,6 +253,11 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     validation_share: int = Setting(10)  # percent of the training rows
     early_stopping: bool = Setting(True)
     patience: int = Setting(5)
+    # Text (shown when a corpus arrives)
+    embedding_size: int = Setting(64)
+    vocabulary_size: int = Setting(10000)
+    min_count: int = Setting(2)
+    sequence_length: int = Setting(200)
     # Plot
     log_scale: bool = Setting(False)
 
@@ -325,6 +330,23 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
              checkCallback=self.settings_changed,
              tooltip="Stop when the validation loss has not improved for "
                      "this many epochs; the best weights are kept.")
+
+        # Shown only for text: a corpus is read word by word.
+        self.text_box = box = gui.vBox(self.controlArea, "Text")
+        spin(box, "embedding_size", 1, 1024, "Embedding size:",
+             tooltip="Numbers per word: each word of the vocabulary gets a "
+                     "learned vector of this length.")
+        spin(box, "vocabulary_size", 1, 1000000, "Vocabulary size:",
+             tooltip="The most frequent training words that get their own "
+                     "vector; every other word shares one 'unknown' vector.")
+        spin(box, "min_count", 1, 1000, "Minimal word count:",
+             tooltip="Words seen fewer times in the training documents "
+                     "count as unknown.")
+        spin(box, "sequence_length", 1, 100000, "Words per document:",
+             tooltip="The network reads each document's first words, up "
+                     "to this many; shorter documents are padded (the "
+                     "padding is skipped).")
+        self.text_box.hide()
         self._update_dropout_enabled()
 
         # Main area: the loss curve, a status line and Cancel.
@@ -372,7 +394,10 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             validation_size=self.validation_share / 100,
             patience=self.patience if self.early_stopping else None,
             random_state=self.random_seed if self.fixed_seed else None,
-            device=DEVICES[self.device_index])
+            device=DEVICES[self.device_index],
+            embedding_size=self.embedding_size,
+            vocabulary_size=self.vocabulary_size, min_count=self.min_count,
+            sequence_length=self.sequence_length)
 
     def create_learner(self):
         # pylint: disable=import-outside-toplevel
@@ -398,7 +423,40 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             ("Validation share", f"{self.validation_share}%"),
             ("Early stopping", f"after {self.patience} epochs"
              if self.early_stopping else "off"),
-        )
+        ) + ((
+            ("Embedding size", params["embedding_size"]),
+            ("Vocabulary size", params["vocabulary_size"]),
+            ("Minimal word count", params["min_count"]),
+            ("Words per document", params["sequence_length"]),
+        ) if self._is_text() else ())
+
+    # --- text ---------------------------------------------------------------
+    def _is_text(self) -> bool:
+        # orangecontrib.recurrent.text needs neither torch nor Orange3-Text.
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent.text import is_text_data
+        return self.data is not None and is_text_data(self.data)
+
+    def set_data(self, data):
+        super().set_data(data)
+        self.text_box.setVisible(self._is_text())
+
+    def check_data(self):
+        """As OWBaseLearner's, but a corpus needs no feature columns: the
+        network reads its words."""
+        if not self._is_text() or self.data.X.size:
+            return super().check_data()
+        self.valid_data = False
+        self.Error.sparse_not_supported.clear()
+        self.Error.data_error.clear()
+        reason = self.learner.incompatibility_reason(self.data.domain)
+        if reason is not None:
+            self.Error.data_error(reason)
+        elif not len(self.data):
+            self.Error.data_error("Dataset is empty.")
+        else:
+            self.valid_data = True
+        return self.valid_data
 
     # --- training in the background ----------------------------------------
     def update_model(self):
