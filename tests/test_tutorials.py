@@ -22,7 +22,7 @@ from Orange.data import Table
 from Orange.evaluation import CA, RMSE
 
 from orangecontrib.recurrent import demo
-from orangecontrib.recurrent.tutorials import build
+from orangecontrib.recurrent.tutorials import build, build_text
 from orangecontrib.recurrent.workflow import (
     WorkflowBuilder, WorkflowRun, format_report, widget_registry)
 
@@ -163,6 +163,20 @@ class TestTutorials(unittest.TestCase):
         self.assertGreater(accuracy["LSTM"], majority + 0.4)
         self.assertGreater(accuracy["Neural Network"], majority)
         self.assertIsNotNone(out["Confusion Matrix"]["Data"])
+
+    def test_text_lstm_beats_majority_beside_logistic_regression(self):
+        out = self.outputs.get(build_text.FILE_NAME)
+        if out is None:
+            self.skipTest("Orange3-Text is not installed")
+        results = out["Test and Score"]["Evaluation Results"]
+        self.assertEqual(list(results.learner_names),
+                         ["LSTM", "Logistic Regression"])
+        self.assertEqual(len(results.actual), 140)  # book excerpts
+        accuracy = dict(zip(results.learner_names, CA(results)))
+        majority = np.bincount(results.actual.astype(int)).max() \
+            / len(results.actual)
+        self.assertGreater(accuracy["LSTM"], majority + 0.1)
+        self.assertGreater(accuracy["Logistic Regression"], majority + 0.3)
 
     def test_optional_tutorials_need_their_add_on(self):
         for path in sorted(set(PATHS) - set(RUNNABLE)):
