@@ -4,7 +4,6 @@ This runs before any test module imports Qt or torch, which is why the
 environment is set at import time and not in a fixture.
 """
 import os
-import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,34 +20,14 @@ for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
 import pytest  # noqa: E402
 
 
-class _NoNltkDownload:
-    """Orange3-Text (an optional test dependency) starts downloading tens of
-    MB of NLTK data in a thread when it is imported, into the private data
-    dir above, so on every run; and that thread keeps the test process alive
-    until it ends. No test needs the data (none uses NLTK's stopwords,
-    lemmatizers or taggers), so make ``nltk.download`` a no-op that reports
-    failure, the moment nltk is imported (importing it here would cost
-    every run two seconds)."""
+# Orange3-Text (an optional test dependency) starts downloading tens of MB of
+# NLTK data when it is imported, into the private data dir above, so on every
+# run, and the test process cannot end before that download does. No test
+# needs the data. The headless runner turns it off the same way (for the
+# workflows it runs in subprocesses too).
+from orangecontrib.recurrent.workflow import no_nltk_download  # noqa: E402
 
-    def find_spec(self, name, path=None, target=None):
-        if name != "nltk":
-            return None
-        import importlib.util
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module):
-            exec_module(module)
-            module.download = lambda *args, **kwargs: False
-
-        spec.loader.exec_module = exec_and_patch
-        return spec
-
-
-sys.meta_path.insert(0, _NoNltkDownload())
+no_nltk_download()
 
 
 def _qapplication():

@@ -111,6 +111,18 @@ class TestTextModel(unittest.TestCase):
         cls.raw = corpus
         cls.corpus = cls.preprocessor(corpus)
 
+    def test_importing_orange3_text_downloads_no_nltk_data(self):
+        # conftest (as the headless runner) turns the download off: the
+        # thread Orange3-Text starts at import ends at once.
+        import time
+        import nltk
+        from orangecontrib.text.misc import nltk_data_download
+        self.assertFalse(nltk.download("stopwords"))
+        start = time.perf_counter()
+        while not nltk_data_download.is_done_loading:
+            self.assertLess(time.perf_counter() - start, 5)
+            time.sleep(0.01)
+
     def test_uses_the_corpus_tokens(self):
         self.assertTrue(is_text_data(self.corpus))
         tokens = document_tokens(self.corpus)

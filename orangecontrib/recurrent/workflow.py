@@ -25,7 +25,8 @@ exception escaped a widget, or the run timed out; 0 otherwise.
 
 Nothing here touches the network: Orange's update check, notification feed
 and usage statistics live in ``Orange.canvas.__main__``'s application set-up,
-which this runner never calls.
+which this runner never calls; and Orange3-Text's download of NLTK data, which
+starts when its widgets are imported, is turned off (:func:`no_nltk_download`).
 """
 import argparse
 import os
@@ -121,6 +122,48 @@ def application():
     return app
 
 
+class _NoNltkDownload:
+    """A meta path finder that, once, lets nltk import and then replaces
+    ``nltk.download`` with a no-op that reports failure."""
+
+    def find_spec(self, name, path=None, target=None):
+        # pylint: disable=import-outside-toplevel,unused-argument
+        if name != "nltk":
+            return None
+        import importlib.util
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            _disable(module)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+def _disable(nltk_module):
+    nltk_module.download = lambda *args, **kwargs: False
+
+
+def no_nltk_download():
+    """Keep Orange3-Text from downloading NLTK data in this process.
+
+    Importing Orange3-Text (any of its widgets) starts downloading tens of MB
+    of NLTK data in a thread, and the process cannot exit before the thread
+    ends. Workflows that need that data (stopword lists, lemmatizers, POS
+    taggers) show an error instead. nltk itself is not imported here (that
+    takes seconds): ``nltk.download`` is replaced as soon as it is.
+    """
+    if "nltk" in sys.modules:
+        _disable(sys.modules["nltk"])
+    elif not any(isinstance(f, _NoNltkDownload) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoNltkDownload())
+
+
 _REGISTRY = None
 
 
@@ -133,6 +176,7 @@ def widget_registry():
     """
     global _REGISTRY  # pylint: disable=global-statement
     if _REGISTRY is None:
+        no_nltk_download()
         from orangecanvas import config
         from orangecanvas.registry import WidgetRegistry, cache
         from Orange.canvas.config import Config
