@@ -21,7 +21,7 @@ class TestLearnerBenchmark(unittest.TestCase):
                 env=dict(os.environ, PYTHONPATH=ROOT)).stdout
             with open(path) as f:
                 results = json.load(f)
-        self.assertIn("x1.000 of the plain loop", out)
+        self.assertIn("x1.000 | CPU", out)
         self.assertIn("peak RSS", out)
         self.assertEqual(set(results["speed"]),
                          {"plain loop", "learner", "learner, clip_norm=1"})

@@ -145,10 +145,15 @@ class TestFitNetwork(unittest.TestCase):
     def test_nan_in_first_epoch_is_a_value_error(self):
         X = self.X.copy()
         X[5, 0, 0] = np.inf  # makes the first epoch's loss NaN
+        net = small_network()
+        initial = {k: v.clone() for k, v in net.state_dict().items()}
         with self.assertRaisesRegex(
                 ValueError, r"first epoch; lower the learning rate \(now 1e\+06"):
-            fit_network(small_network(), X, self.y, learning_rate=1e6,
-                        clip_norm=None, epochs=2, device="cpu")
+            fit_network(net, X, self.y, learning_rate=1e6, clip_norm=None,
+                        epochs=2, device="cpu")
+        # the network is left as it was, not NaN
+        for key, value in net.state_dict().items():
+            torch.testing.assert_close(value, initial[key])
 
     def test_nan_later_keeps_last_finite_weights(self):
         net = small_network()

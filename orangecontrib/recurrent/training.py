@@ -280,11 +280,11 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
         if not (math.isfinite(train_loss) and _finite(network)
                 and (val_loss is None or math.isfinite(val_loss))):
             what = "NaN" if math.isnan(train_loss) else "not finite"
+            network.load_state_dict(last_finite)
             if epoch == 1:
                 raise ValueError(
                     f"The loss became {what} in the first epoch; lower the "
                     f"learning rate (now {learning_rate:g}).")
-            network.load_state_dict(last_finite)
             stop_reason = (f"the loss became {what} in epoch {epoch}; "
                            f"kept the weights of epoch {epoch - 1} (lower the "
                            f"learning rate, now {learning_rate:g})")
