@@ -16,26 +16,46 @@ test rows into the scaling.
 A model pickles as hyperparameters + a CPU ``state_dict`` (numpy arrays): a
 model trained on a GPU loads and predicts on a machine without one.
 """
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 import scipy.sparse as sp
-import torch
 
 from Orange.base import Learner, Model
 from Orange.data import ContinuousVariable, Domain, Table
 
-from orangecontrib.recurrent.network import CELLS, RecurrentNetwork
-from orangecontrib.recurrent.training import (
-    CLASSIFICATION, REGRESSION, EpochReport, TrainingCancelled, fit_network,
-    forward_rows, resolve_device, seeded,
-)
 from orangecontrib.recurrent.windowing import (
     sequences_from_rows, window_layout,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+    from orangecontrib.recurrent.network import RecurrentNetwork
+    from orangecontrib.recurrent.training import EpochReport
+
 __all__ = ["RecurrentLearner", "RecurrentModel", "EpochReport",
-           "TrainingCancelled"]
+           "TrainingCancelled", "CELLS"]
+
+# This module imports no torch at its top: the LSTM/GRU widget puts a
+# RecurrentLearner on its output as soon as it is created, in the GUI thread,
+# and importing torch takes seconds. torch, the network and the fit loop are
+# imported where a model is trained or used.
+
+#: The recurrent cells (the keys of :data:`network.CELLS`).
+CELLS = ("lstm", "gru", "rnn")
+#: Tasks, as :mod:`orangecontrib.recurrent.training` names them.
+REGRESSION = "regression"
+CLASSIFICATION = "classification"
+
+
+def __getattr__(name):
+    # EpochReport and TrainingCancelled live in training.py (which imports
+    # torch); they are importable from here, loaded on first use.
+    if name in ("EpochReport", "TrainingCancelled"):
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent import training
+        return getattr(training, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Values per chunk when computing the training statistics.
 _STATS_CHUNK_VALUES = 1 << 16
@@ -104,7 +124,7 @@ class RecurrentModel(Model):
         The learner's hyperparameters.
     """
 
-    def __init__(self, domain: Domain, network: RecurrentNetwork,
+    def __init__(self, domain: Domain, network: "RecurrentNetwork",
                  params: dict, task: str, target_mean: float = 0.0,
                  target_scale: float = 1.0, class_prior=None, fit_result=None):
         super().__init__(domain)
@@ -131,15 +151,21 @@ class RecurrentModel(Model):
         self.n_validation = fit_result.n_validation if fit_result else 0
 
     # --- prediction -------------------------------------------------------
-    def _predict_device(self) -> torch.device:
+    def _predict_device(self) -> "torch.device":
+        # pylint: disable=import-outside-toplevel
+        import torch
+        from orangecontrib.recurrent.training import resolve_device
         # A model may be used where it was not trained: "cpu" stays on the
         # CPU, anything else takes CUDA only when this process has it.
         if self.params.get("device") == "cpu" or not torch.cuda.is_available():
             return torch.device("cpu")
         return resolve_device("auto")
 
-    def network(self) -> RecurrentNetwork:
+    def network(self) -> "RecurrentNetwork":
         """The live torch module, built from the state_dict when needed."""
+        # pylint: disable=import-outside-toplevel
+        import torch
+        from orangecontrib.recurrent.network import RecurrentNetwork
         device = self._predict_device()
         if self._network is None:
             network = RecurrentNetwork(**self.architecture)
@@ -150,6 +176,9 @@ class RecurrentModel(Model):
         return self._network
 
     def predict(self, X):
+        # pylint: disable=import-outside-toplevel
+        import torch
+        from orangecontrib.recurrent.training import forward_rows
         if sp.issparse(X):
             X = X.toarray()
         X = np.asarray(X)
@@ -254,6 +283,7 @@ class RecurrentLearner(Learner):
     name : str, optional
         Default: "LSTM", "GRU" or "RNN".
     """
+    __returns__ = RecurrentModel
     supports_weights = False
     supports_multiclass = False
 
@@ -266,7 +296,7 @@ class RecurrentLearner(Learner):
                  random_state: Optional[int] = 0, device: str = "auto",
                  embedding_size: int = 64, vocabulary_size: int = 10000,
                  min_count: int = 2, sequence_length: int = 200,
-                 callback: Optional[Callable[[EpochReport],
+                 callback: Optional[Callable[["EpochReport"],
                                              Optional[bool]]] = None,
                  name: Optional[str] = None, preprocessors=None):
         super().__init__(preprocessors=preprocessors)
@@ -418,6 +448,9 @@ class RecurrentLearner(Learner):
             prior = counts / counts.sum()
 
         params = self.params
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent.network import RecurrentNetwork
+        from orangecontrib.recurrent.training import fit_network, seeded
         with seeded(self.random_state):
             network = RecurrentNetwork(
                 n_series=sequences.shape[2], n_outputs=n_outputs,

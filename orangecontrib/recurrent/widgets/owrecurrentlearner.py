@@ -2,9 +2,9 @@
 thread with a live loss curve, a progress bar per epoch and a Cancel button.
 
 The widget only wires :class:`orangecontrib.recurrent.learner.RecurrentLearner`
-to the canvas. That module imports torch at its top, and the canvas imports
-every widget module when it starts, so this module imports the learner only
-inside functions: opening Orange does not load torch.
+to the canvas. The canvas imports every widget module when it starts and the
+widget creates its learner in the GUI thread; learner.py imports torch only
+when a model is trained or used (in the worker), so neither loads torch.
 """
 import copy
 import math
@@ -29,9 +29,10 @@ from Orange.widgets.visualize.owscatterplotgraph import LegendItem
 from Orange.widgets.visualize.utils.plotutils import PlotWidget
 from Orange.widgets.widget import Msg
 
+from orangecontrib.recurrent.learner import CELLS, RecurrentLearner
+
 __all__ = ["OWRecurrentLearner", "train"]
 
-CELLS = ("lstm", "gru", "rnn")
 CELL_LABELS = ("LSTM", "GRU", "RNN (tanh)")
 CELL_NAMES = ("LSTM", "GRU", "RNN")
 DEVICES = ("auto", "cpu", "cuda")
@@ -189,14 +190,6 @@ class LossGraph(PlotWidget):
             axis.setTickSpacing()
 
 
-class _LearnerOutputType(Learner):
-    """What OWBaseLearner's metaclass needs from LEARNER without importing
-    torch: a Learner class whose ``__returns__`` is a Model class. The
-    outputs are typed by it (any Learner input accepts it, and Model); the
-    widget sends RecurrentLearner and RecurrentModel instances."""
-    __returns__ = Model
-
-
 class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     name = "LSTM/GRU"
     description = ("Recurrent neural network (LSTM, GRU or plain RNN) for "
@@ -206,11 +199,10 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     priority = 20
     keywords = "lstm, gru, rnn, recurrent, deep learning, neural network"
 
-    # OWBaseLearner's metaclass types the outputs from LEARNER. The real
-    # class, RecurrentLearner, lives in a module that imports torch at its
-    # top, and naming it here would load torch whenever the canvas starts;
-    # create_learner imports it lazily instead.
-    LEARNER = _LearnerOutputType
+    # learner.py imports torch only when a model is trained or used, so
+    # naming the class here (and creating the learner in the GUI thread)
+    # does not load torch.
+    LEARNER = RecurrentLearner
 
     class Inputs(OWBaseLearner.Inputs):
         pass
@@ -400,9 +392,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             sequence_length=self.sequence_length)
 
     def create_learner(self):
-        # pylint: disable=import-outside-toplevel
-        from orangecontrib.recurrent.learner import RecurrentLearner
-        return RecurrentLearner(**self.learner_params(),
+        return self.LEARNER(**self.learner_params(),
                                 preprocessors=self.preprocessors)
 
     def get_learner_parameters(self):
