@@ -36,9 +36,10 @@ setup(
         "numpy>=1.24",
     ],
     extras_require={
-        # orange3-timeseries: tests prove that its Timeseries tables window
-        # correctly; the add-on itself does not need it.
-        "test": ["pytest>=8.1", "orange3-timeseries"],
+        # Optional companions the tests prove we work with: orange3-timeseries
+        # (its Timeseries tables window in time order) and orange3-text
+        # (LSTM on a Corpus). The add-on itself needs neither.
+        "test": ["pytest>=8.1", "orange3-timeseries", "orange3-text"],
     },
     entry_points=ENTRY_POINTS,
     keywords=["orange3 add-on", "lstm", "gru", "rnn", "time series", "forecast"],

@@ -64,14 +64,18 @@ class TestTutorials(unittest.TestCase):
     reports = {}
     outputs = {}
     widgets = {}
+    saved = {}
 
     @classmethod
     def setUpClass(cls):
+        cls.out_dir = tempfile.mkdtemp(prefix="tutorial-out-")
         for path in RUNNABLE:
             with WorkflowRun(path) as run:
                 report = run.run(timeout=480)
                 name = os.path.basename(path)
                 cls.reports[name] = report
+                cls.saved[name] = run.save(
+                    os.path.join(cls.out_dir, os.path.splitext(name)[0]))
                 cls.outputs[name] = {node.title: run.outputs(node)
                                      for node in run.nodes}
                 cls.widgets[name] = {
@@ -177,6 +181,23 @@ class TestTutorials(unittest.TestCase):
             / len(results.actual)
         self.assertGreater(accuracy["LSTM"], majority + 0.1)
         self.assertGreater(accuracy["Logistic Regression"], majority + 0.3)
+
+    def test_out_saves_every_widget_and_output_table(self):
+        for name, paths in self.saved.items():
+            n_nodes = len(self.outputs[name])
+            pngs = [p for p in paths if p.endswith(".png")]
+            self.assertEqual(len(pngs), n_nodes, name)
+            tables = [p for p in paths if p.endswith((".tab", ".pkl"))]
+            self.assertTrue(tables, name)
+            for path in pngs + tables:
+                self.assertGreater(os.path.getsize(path), 100, path)
+            for path in tables:
+                # what was written reads back as the same number of rows
+                self.assertGreater(len(Table(path)), 0, path)
+        text = self.saved.get(build_text.FILE_NAME)
+        if text is not None:  # the bag of words is sparse: pickled
+            self.assertTrue(any(p.endswith("bag-of-words-corpus.pkl")
+                                for p in text), text)
 
     def test_optional_tutorials_need_their_add_on(self):
         for path in sorted(set(PATHS) - set(RUNNABLE)):

@@ -451,7 +451,10 @@ class WorkflowRun:
             widget.hide()
             for name, value in self.outputs(node).items():
                 if isinstance(value, Table):
-                    path = f"{stem}-{_slug(name)}.tab"
+                    # .tab holds dense values only; a sparse table (a bag
+                    # of words) goes to Orange's pickle format instead.
+                    ext = ".pkl" if value.is_sparse() else ".tab"
+                    path = f"{stem}-{_slug(name)}{ext}"
                     value.save(path)
                     written.append(path)
         return written
