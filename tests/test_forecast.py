@@ -10,6 +10,7 @@ from Orange.data import (
 from Orange.regression import LinearRegressionLearner
 
 import orangecontrib.recurrent as recurrent
+from orangecontrib.recurrent.learner import RecurrentLearner
 from orangecontrib.recurrent.forecast import (
     CategoricalTargetError, ForecastError, MissingSeriesError,
     NotWindowedError, backtest, forecast, forecast_table,
@@ -323,13 +324,8 @@ class TestIntervals(unittest.TestCase):
             backtest(model, data).quantiles(1.0)
 
 
-try:
-    from orangecontrib.recurrent.learner import RecurrentLearner
-except ImportError:  # the learner (and torch) not there yet
-    RecurrentLearner = None
 
 
-@unittest.skipIf(RecurrentLearner is None, "needs the recurrent learner")
 class TestLSTMForecast(unittest.TestCase):
     def test_fifty_steps_stay_periodic(self):
         """Issue bar: an LSTM trained on the seed sine task (the first 80% of

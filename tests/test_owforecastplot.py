@@ -11,14 +11,10 @@ from Orange.data import (
 from Orange.regression import LinearRegressionLearner, NNRegressionLearner
 from Orange.widgets.tests import base
 
+from orangecontrib.recurrent.learner import RecurrentLearner
 from orangecontrib.recurrent.widgets.owforecastplot import OWForecastPlot
 from orangecontrib.recurrent.windowing import chronological_split, make_windows
 from tests.series import series_table, sine_table
-
-try:
-    from orangecontrib.recurrent.learner import RecurrentLearner
-except ImportError:  # the learner (and torch) not there yet
-    RecurrentLearner = None
 
 
 class TestOWForecastPlot(base.WidgetTest):
@@ -82,7 +78,6 @@ class TestOWForecastPlot(base.WidgetTest):
         (x0, x1), _ = self.widget.graph.getViewBox().viewRange()
         self.assertLess(x0, 100)
 
-    @unittest.skipIf(RecurrentLearner is None, "needs the recurrent learner")
     def test_neural_network_and_lstm_in_one_table(self):
         """Issue bar: a backtest of Orange's Neural Network and this add-on's
         LSTM on the same windows gives scores in one table."""
