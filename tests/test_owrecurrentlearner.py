@@ -322,7 +322,8 @@ class TestOWRecurrentLearner(base.WidgetTest):
             cell_index=2, hidden_size=17, num_layers=3, bidirectional=True,
             dropout=0.3, epochs=7, batch_size=12, learning_rate=0.005,
             clip_gradients=True, clip_norm=2.5, fixed_seed=False,
-            random_seed=42, device_index=1, validation_share=25,
+            random_seed=42, device_index=1, normalization_index=1,
+            validation_share=25,
             early_stopping=False, patience=9, log_scale=True,
             learner_name="my rnn", auto_apply=False)
         w = self.widget
@@ -342,17 +343,32 @@ class TestOWRecurrentLearner(base.WidgetTest):
                          bidirectional=True, dropout=0.3, epochs=7,
                          batch_size=12, learning_rate=0.005, clip_norm=2.5,
                          validation_size=0.25, patience=None,
-                         random_state=None, device="cpu"))
+                         random_state=None, device="cpu",
+                         normalization="relative"))
 
     def test_migrate_settings(self):
-        settings = {"hidden_size": 12, "epochs": 4}
-        OWRecurrentLearner.migrate_settings(settings, 0)
-        self.assertEqual(settings, {"hidden_size": 12, "epochs": 4})
+        # before version 2 there was no normalization: it was global
+        for version in (0, 1):
+            settings = {"hidden_size": 12, "epochs": 4}
+            OWRecurrentLearner.migrate_settings(settings, version)
+            self.assertEqual(settings, {"hidden_size": 12, "epochs": 4,
+                                        "normalization_index": 0})
         w = self.create_widget(
             OWRecurrentLearner,
-            stored_settings={"hidden_size": 12, "__version__": 0})
+            stored_settings={"hidden_size": 12, "__version__": 1})
         self.assertEqual(w.hidden_size, 12)
-        self.assertEqual(OWRecurrentLearner.settings_version, 1)
+        self.assertEqual(w.create_learner().normalization, "global")
+        self.assertEqual(w.controls.normalization_index.currentText(),
+                         "Global")
+        # version 2 settings keep their choice; new widgets get the default
+        w = self.create_widget(
+            OWRecurrentLearner,
+            stored_settings={"normalization_index": 1, "__version__": 2})
+        self.assertEqual(w.create_learner().normalization, "relative")
+        w = self.create_widget(OWRecurrentLearner)
+        self.assertEqual(w.create_learner().normalization,
+                         RecurrentLearner().normalization)
+        self.assertEqual(OWRecurrentLearner.settings_version, 2)
 
     def test_report(self):
         self.widget.send_report()

@@ -11,7 +11,10 @@ word by word through a learned embedding (see
 Scaling lives in the model: inputs are standardized per series and a numeric
 target is standardized, both with statistics of the training rows only, and
 predictions come back in the data's own units. So Test and Score cannot leak
-test rows into the scaling.
+test rows into the scaling. With ``normalization="relative"`` the network
+reads each window as differences from its last value and predicts the change
+of the target from there (see :class:`RecurrentLearner`), so forecasts can go
+beyond the range of the training values, as a trend needs.
 
 A model pickles as hyperparameters + a CPU ``state_dict`` (numpy arrays): a
 model trained on a GPU loads and predicts on a machine without one.
@@ -46,6 +49,15 @@ CELLS = ("lstm", "gru", "rnn")
 #: Tasks, as :mod:`orangecontrib.recurrent.training` names them.
 REGRESSION = "regression"
 CLASSIFICATION = "classification"
+#: How inputs and target are scaled (see RecurrentLearner).
+GLOBAL, RELATIVE, AUTO = "global", "relative", "auto"
+NORMALIZATIONS = (GLOBAL, RELATIVE, AUTO)
+#: "auto" also trains a relative model when the global one's validation
+#: RMSE is not below this share of the naive last value's ...
+AUTO_NAIVE_SHARE = 0.9
+#: ... or when more than this share of the validation targets lie outside
+#: the range of the targets the global model was fit on.
+AUTO_OUTSIDE_SHARE = 0.01
 
 
 def __getattr__(name):
@@ -69,16 +81,19 @@ def _sequence_names(domain: Domain) -> tuple:
     return tuple(f"Series '{name}'" for name in layout.series)
 
 
-def _series_statistics(sequences: np.ndarray):
+def _series_statistics(sequences: np.ndarray, relative: bool = False):
     """Per-series mean and standard deviation of (rows, steps, series), in
     float64, chunk by chunk so that no full float64 copy is made. Returns
-    (mean, std, all values finite)."""
+    (mean, std, all values finite). ``relative``: of the differences from
+    each window's last step, ``x - x(t)``, as the network reads them."""
     n_series = sequences.shape[2]
     rows = max(1, _STATS_CHUNK_VALUES // (sequences.shape[1] * n_series))
     count, mean, m2 = 0, np.zeros(n_series), np.zeros(n_series)
     for start in range(0, len(sequences), rows):
-        chunk = sequences[start:start + rows] \
-            .reshape(-1, n_series).astype(np.float64)
+        chunk = sequences[start:start + rows].astype(np.float64)
+        if relative:
+            chunk = chunk - chunk[:, -1:, :]
+        chunk = chunk.reshape(-1, n_series)
         if not np.isfinite(chunk).all():
             return None, None, False
         c_count = len(chunk)
@@ -103,6 +118,28 @@ def _missing_message(X: np.ndarray, domain: Domain) -> str:
             "gaps (or drop those windows), or impute the data first.")
 
 
+def _relative_target(domain: Domain) -> Optional[int]:
+    """Index of the target's series among the window's series, the value that
+    relative normalization takes differences from; None when the target's
+    series is not in the window. Rows without window metadata are one
+    sequence each, so their target is relative to the row's last value."""
+    layout = window_layout(domain)
+    if layout is None:
+        return 0
+    if layout.target_series in layout.series:
+        return layout.series.index(layout.target_series)
+    return None
+
+
+def _scale(std: float, mean: float) -> float:
+    """A standard deviation to divide by: 1 for a constant."""
+    return std if std > 1e-12 * max(1.0, abs(mean)) else 1.0
+
+
+def _rmse(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((a - b) ** 2)))
+
+
 class RecurrentModel(Model):
     """A trained recurrent network with its scaling, as an Orange model.
 
@@ -122,12 +159,27 @@ class RecurrentModel(Model):
         Where it was trained ("cpu", "cuda", "cuda:0", ...).
     params : dict
         The learner's hyperparameters.
+    normalization_used : "global" or "relative"
+        How this model scales (for ``normalization="auto"``: the choice).
+    normalization_reason : str
+        Why, in words (what "auto" compared; empty for an explicit choice).
     """
+    #: Defaults for models pickled before normalization existed.
+    normalization_used = GLOBAL
+    normalization_reason = ""
+    target_index = None
 
     def __init__(self, domain: Domain, network: "RecurrentNetwork",
                  params: dict, task: str, target_mean: float = 0.0,
-                 target_scale: float = 1.0, class_prior=None, fit_result=None):
+                 target_scale: float = 1.0, class_prior=None, fit_result=None,
+                 target_index: Optional[int] = None,
+                 normalization_reason: str = ""):
         super().__init__(domain)
+        relative = bool(getattr(network, "relative", False))
+        self.normalization_used = RELATIVE if relative else GLOBAL
+        self.normalization_reason = normalization_reason
+        # which series' last value the target is relative to
+        self.target_index = target_index if relative else None
         self.params = dict(params)
         self.task = task
         self.target_mean = float(target_mean)
@@ -140,6 +192,8 @@ class RecurrentModel(Model):
             num_layers=network.num_layers,
             bidirectional=network.num_directions == 2,
             dropout=network.rnn.dropout)
+        if relative:  # absent in older pickles, whose networks are global
+            self.architecture["relative"] = True
         self.state_dict = {k: v.detach().cpu().numpy().copy()
                            for k, v in network.state_dict().items()}
         self._network = network
@@ -186,7 +240,8 @@ class RecurrentModel(Model):
         device = next(network.parameters()).device
         steps = X.shape[1] // max(1, self.architecture["n_series"])
         rows = forward_rows(network, steps)
-        outputs = []
+        relative = self.normalization_used == RELATIVE
+        outputs, anchors = [], []
         with torch.inference_mode():
             for start in range(0, len(X), rows):
                 sequences = sequences_from_rows(X[start:start + rows],
@@ -195,12 +250,19 @@ class RecurrentModel(Model):
                 if self.task == CLASSIFICATION:
                     out = torch.softmax(out.double(), dim=1)
                 outputs.append(out.cpu().numpy())
+                if relative:  # the target series' last value, x(t)
+                    anchors.append(sequences_from_rows(
+                        X[start:start + rows], self.domain,
+                        dtype=np.float64)[:, -1, self.target_index])
         n_out = self.architecture["n_outputs"]
         out = np.concatenate(outputs) if outputs \
             else np.zeros((0, n_out))
         if self.task == REGRESSION:
-            return out[:, 0].astype(np.float64) * self.target_scale \
+            levels = out[:, 0].astype(np.float64) * self.target_scale \
                 + self.target_mean
+            if relative and anchors:
+                levels += np.concatenate(anchors)  # change -> level
+            return levels
         out = out.astype(np.float64)
         missing = ~np.isfinite(out).all(axis=1)
         if missing.any():
@@ -235,6 +297,7 @@ class RecurrentModel(Model):
     def __repr__(self):
         return (f"RecurrentModel({self.architecture['cell'].upper()}, "
                 f"hidden_size={self.architecture['hidden_size']}, "
+                f"normalization={self.normalization_used!r}, "
                 f"epochs_trained={self.epochs_trained})")
 
 
@@ -271,6 +334,29 @@ class RecurrentLearner(Learner):
         CPU model. None: a different model each time.
     device : "auto", "cpu" or "cuda"
         "auto" trains on a GPU when torch finds one.
+    normalization : "global", "relative" or "auto"
+        How a numeric series is scaled. "global": inputs and target are
+        standardized with the training rows' statistics; the network then
+        only outputs values of about the range it was trained on, so on a
+        series with a trend its forecasts stay below the rising values.
+        "relative": each window is read as differences from its last
+        value, ``x(t-k) - x(t)`` per series, and the network predicts the
+        target's change from ``x(t)`` (both scaled by the training
+        differences' statistics); the model adds ``x(t)`` back, so its
+        predictions are levels and can leave the training range. Regression
+        only, and the target's series must be in the window (always so for
+        rows that are whole series: relative to each row's last value).
+        "auto": trains the global model; if it does not clearly beat the
+        naive last value on the validation tail (RMSE at least
+        AUTO_NAIVE_SHARE of the naive one's) or the validation targets leave
+        the range of the targets before them, it trains a relative model as
+        well and keeps the one with the lower validation RMSE (in the
+        data's units). So on a stationary series (the noisy sine) "auto"
+        costs nothing and gives the global model; on a trend it costs a
+        second training. Where relative is not possible (classification, a
+        target outside the window) or there is no validation tail, "auto"
+        is "global". The model says what it used in ``normalization_used``
+        and why in ``normalization_reason``.
     embedding_size, vocabulary_size, min_count, sequence_length : int
         For text only (an Orange3-Text corpus): the length of each word's
         learned vector; the most frequent training words that get one (at
@@ -294,6 +380,7 @@ class RecurrentLearner(Learner):
                  clip_norm: Optional[float] = None,
                  validation_size: float = 0.1, patience: Optional[int] = 5,
                  random_state: Optional[int] = 0, device: str = "auto",
+                 normalization: str = AUTO,
                  embedding_size: int = 64, vocabulary_size: int = 10000,
                  min_count: int = 2, sequence_length: int = 200,
                  callback: Optional[Callable[["EpochReport"],
@@ -313,6 +400,7 @@ class RecurrentLearner(Learner):
         self.patience = patience
         self.random_state = random_state
         self.device = device
+        self.normalization = normalization
         self.embedding_size = embedding_size
         self.vocabulary_size = vocabulary_size
         self.min_count = min_count
@@ -345,7 +433,7 @@ class RecurrentLearner(Learner):
                     clip_norm=self.clip_norm,
                     validation_size=self.validation_size,
                     patience=self.patience, random_state=self.random_state,
-                    device=self.device)
+                    device=self.device, normalization=self.normalization)
 
     def check_params(self):
         """Raise ValueError for a hyperparameter out of range."""
@@ -367,6 +455,9 @@ class RecurrentLearner(Learner):
             raise ValueError("validation_size must be a share in [0, 1).")
         if self.patience is not None and self.patience < 0:
             raise ValueError("patience must be >= 0 (0 or None: off).")
+        if self.normalization not in NORMALIZATIONS:
+            raise ValueError(f"Unknown normalization '{self.normalization}'; "
+                             f"choose one of {', '.join(NORMALIZATIONS)}.")
         if str(self.device) not in ("auto", "cpu") \
                 and not str(self.device).startswith("cuda"):
             raise ValueError(f"Unknown device '{self.device}'; use 'auto', "
@@ -426,17 +517,30 @@ class RecurrentLearner(Learner):
                 f"The target '{class_var.name}' has missing values in "
                 f"{int((~np.isfinite(y)).sum())} rows. Let Windowing "
                 "interpolate the series, or remove those rows.")
-        target_mean, target_scale, prior = 0.0, 1.0, None
+        prior, target_index = None, None
         if class_var.is_continuous:
             task, n_outputs = REGRESSION, 1
-            target_mean, target_scale = float(y.mean()), float(y.std())
-            if not target_scale > 1e-12 * max(1.0, abs(target_mean)):
+            target_mean = float(y.mean())
+            if not float(y.std()) > 1e-12 * max(1.0, abs(target_mean)):
                 raise ValueError(f"The target '{class_var.name}' is constant "
                                  f"({target_mean:g}); there is nothing to "
                                  "learn.")
-            targets = ((y - target_mean) / target_scale).astype(np.float32)
+            target_index = _relative_target(domain)
+            if self.normalization == RELATIVE and target_index is None:
+                raise ValueError(
+                    f"Relative normalization predicts the change of the "
+                    f"target from its series' last value in the window, but "
+                    f"the target '{class_var.name}' is not among the "
+                    "window's series. Add it to the series in Windowing, or "
+                    "use global normalization.")
+            targets = None  # per normalization, below
         else:
             task, n_outputs = CLASSIFICATION, len(class_var.values)
+            if self.normalization == RELATIVE:
+                raise ValueError(
+                    "Relative normalization is for numeric targets (it "
+                    f"predicts a change); '{class_var.name}' is categorical. "
+                    "Use global (or auto, which is global here).")
             targets = y.astype(np.int64)
             counts = np.bincount(targets, minlength=n_outputs)
             present = np.flatnonzero(counts)
@@ -447,24 +551,96 @@ class RecurrentLearner(Learner):
                     "data; classification needs at least two.")
             prior = counts / counts.sum()
 
-        params = self.params
-        # pylint: disable=import-outside-toplevel
-        from orangecontrib.recurrent.network import RecurrentNetwork
-        from orangecontrib.recurrent.training import fit_network, seeded
-        with seeded(self.random_state):
-            network = RecurrentNetwork(
-                n_series=sequences.shape[2], n_outputs=n_outputs,
-                cell=self.cell, hidden_size=self.hidden_size,
-                num_layers=self.num_layers, bidirectional=self.bidirectional,
-                dropout=self.dropout, input_mean=mean, input_scale=std)
-            result = fit_network(
-                network, sequences, targets, task=task, epochs=self.epochs,
-                batch_size=self.batch_size, learning_rate=self.learning_rate,
-                clip_norm=self.clip_norm,
-                validation_size=self.validation_size,
-                patience=self.patience, random_state=self.random_state,
-                device=self.device, callback=self.callback)
-        return RecurrentModel(domain, network, params, task,
-                              target_mean=target_mean,
-                              target_scale=target_scale, class_prior=prior,
-                              fit_result=result)
+        def fit(relative: bool):
+            """Train one network; return it, how training went, and the
+            target's mean and scale (of the changes when relative)."""
+            # pylint: disable=import-outside-toplevel
+            from orangecontrib.recurrent.network import RecurrentNetwork
+            from orangecontrib.recurrent.training import fit_network, seeded
+            in_mean, in_std = mean, std
+            t_mean, t_scale, t = 0.0, 1.0, targets
+            if relative:
+                in_mean, in_std, _ = _series_statistics(sequences, True)
+                in_std = np.array([_scale(s_, m_)
+                                   for s_, m_ in zip(in_std, in_mean)])
+                change = y - sequences[:, -1, target_index]
+                t_mean = float(change.mean())
+                t_scale = _scale(float(change.std()), t_mean)
+                t = ((change - t_mean) / t_scale).astype(np.float32)
+            elif task == REGRESSION:
+                t_mean, t_scale = float(y.mean()), float(y.std())
+                t = ((y - t_mean) / t_scale).astype(np.float32)
+            with seeded(self.random_state):
+                network = RecurrentNetwork(
+                    n_series=sequences.shape[2], n_outputs=n_outputs,
+                    cell=self.cell, hidden_size=self.hidden_size,
+                    num_layers=self.num_layers,
+                    bidirectional=self.bidirectional, dropout=self.dropout,
+                    input_mean=in_mean, input_scale=in_std,
+                    relative=relative)
+                result = fit_network(
+                    network, sequences, t, task=task, epochs=self.epochs,
+                    batch_size=self.batch_size,
+                    learning_rate=self.learning_rate,
+                    clip_norm=self.clip_norm,
+                    validation_size=self.validation_size,
+                    patience=self.patience, random_state=self.random_state,
+                    device=self.device, callback=self.callback)
+            return RecurrentModel(
+                domain, network, self.params, task, target_mean=t_mean,
+                target_scale=t_scale, class_prior=prior,
+                fit_result=result, target_index=target_index)
+
+        if self.normalization == RELATIVE:
+            return fit(True)
+        model = fit(False)
+        if self.normalization == AUTO:
+            model = self._auto(model, fit, X, sequences, y, target_index)
+        return model
+
+    @staticmethod
+    def _auto(model: RecurrentModel, fit, X: np.ndarray,
+              sequences: np.ndarray, y: np.ndarray,
+              target_index: Optional[int]) -> RecurrentModel:
+        """"auto": keep the global ``model``, or train a relative one too and
+        keep the one with the lower validation RMSE (see the class doc)."""
+        if model.task != REGRESSION or target_index is None:
+            why = ("classification" if model.task != REGRESSION else
+                   "the target's series is not in the window")
+            model.normalization_reason = (
+                f"auto: global, since relative is not possible ({why})")
+            return model
+        n_val = model.n_validation
+        if not n_val:
+            model.normalization_reason = (
+                "auto: global, since there is no validation tail to compare "
+                "on")
+            return model
+        if model.stop_reason.startswith("stopped by the callback"):
+            model.normalization_reason = (
+                "auto: global, since training was stopped")
+            return model
+        n_fit = len(y) - n_val
+        # the validation tail: the last rows, as fit_network held them back
+        val_X, val_y = X[n_fit:], y[n_fit:]
+        naive = sequences[n_fit:, -1, target_index].astype(np.float64)
+        rmse_naive = _rmse(val_y, naive)
+        rmse_global = _rmse(val_y, model.predict(val_X))
+        low, high = float(y[:n_fit].min()), float(y[:n_fit].max())
+        outside = float(np.mean((val_y < low) | (val_y > high)))
+        figures = (f"validation RMSE {rmse_global:.4g}, naive last value "
+                   f"{rmse_naive:.4g}, {100 * outside:.0f}% of the "
+                   "validation targets outside the training range")
+        if rmse_global < AUTO_NAIVE_SHARE * rmse_naive \
+                and outside <= AUTO_OUTSIDE_SHARE:
+            model.normalization_reason = (
+                f"auto: global ({figures}); relative not tried")
+            return model
+        relative = fit(True)
+        rmse_relative = _rmse(val_y, relative.predict(val_X))
+        keep = relative if rmse_relative < rmse_global else model
+        keep.normalization_reason = (
+            f"auto: {keep.normalization_used} (validation RMSE relative "
+            f"{rmse_relative:.4g}, global {rmse_global:.4g}, naive last "
+            f"value {rmse_naive:.4g})")
+        return keep

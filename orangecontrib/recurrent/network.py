@@ -4,7 +4,9 @@ Input is batch-first, ``(batch, steps, n_series)``; output is
 ``(batch, n_outputs)``: one value per row for regression, one logit per class
 for classification. Inputs are standardized inside the network with per-series
 buffers (``input_mean``, ``input_scale``), so the scaling travels with the
-``state_dict`` and the training data needs no scaled copy.
+``state_dict`` and the training data needs no scaled copy. With
+``relative=True`` each window is first taken relative to its last step
+(``x(t-k) - x(t)`` per series), also inside the network, so no copy either.
 """
 from typing import Optional, Sequence
 
@@ -42,13 +44,19 @@ class RecurrentNetwork(nn.Module):
         nothing (and is not passed to torch, which would warn).
     input_mean, input_scale : sequence of float, optional
         Per-series standardization, ``(x - mean) / scale``; default 0 and 1.
+    relative : bool
+        Read each window as differences from its last step, ``x - x(t)``
+        per series, before the standardization (whose statistics are then
+        those of the differences). The network sees the window's shape, not
+        its level; the learner adds the level back to the prediction.
     """
 
     def __init__(self, n_series: int, n_outputs: int = 1, cell: str = "lstm",
                  hidden_size: int = 50, num_layers: int = 1,
                  bidirectional: bool = False, dropout: float = 0.0,
                  input_mean: Optional[Sequence[float]] = None,
-                 input_scale: Optional[Sequence[float]] = None):
+                 input_scale: Optional[Sequence[float]] = None,
+                 relative: bool = False):
         super().__init__()
         cell = cell.lower()
         if cell not in CELLS:
@@ -59,6 +67,7 @@ class RecurrentNetwork(nn.Module):
         self.n_outputs = int(n_outputs)
         self.num_layers = int(num_layers)
         self.num_directions = 2 if bidirectional else 1
+        self.relative = bool(relative)
         kwargs = dict(input_size=self.n_series, hidden_size=int(hidden_size),
                       num_layers=self.num_layers, batch_first=True,
                       bidirectional=bool(bidirectional))
@@ -79,6 +88,8 @@ class RecurrentNetwork(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(batch, steps, n_series)`` -> ``(batch, n_outputs)``."""
+        if self.relative:
+            x = x - x[:, -1:, :]
         x = (x - self.input_mean) / self.input_scale
         _, state = self.rnn(x)
         h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h, c)

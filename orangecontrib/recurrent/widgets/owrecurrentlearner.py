@@ -29,7 +29,9 @@ from Orange.widgets.visualize.owscatterplotgraph import LegendItem
 from Orange.widgets.visualize.utils.plotutils import PlotWidget
 from Orange.widgets.widget import Msg
 
-from orangecontrib.recurrent.learner import CELLS, RecurrentLearner
+from orangecontrib.recurrent.learner import (
+    CELLS, NORMALIZATIONS, RecurrentLearner,
+)
 
 __all__ = ["OWRecurrentLearner", "train"]
 
@@ -37,6 +39,8 @@ CELL_LABELS = ("LSTM", "GRU", "RNN (tanh)")
 CELL_NAMES = ("LSTM", "GRU", "RNN")
 DEVICES = ("auto", "cpu", "cuda")
 DEVICE_LABELS = ("Auto (GPU if there is one)", "CPU", "GPU (CUDA)")
+NORMALIZATION_LABELS = ("Global", "Relative to the window's last value",
+                        "Auto")
 
 EMPTY_TEXT = "Connect data: the loss per epoch appears here while the " \
              "network trains."
@@ -225,7 +229,8 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     resizing_enabled = True
     graph_name = "graph.plotItem"
 
-    settings_version = 1
+    # 2: normalization_index (version 1 widgets trained with "global")
+    settings_version = 2
     # Network
     cell_index: int = Setting(0)
     hidden_size: int = Setting(50)
@@ -241,6 +246,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     fixed_seed: bool = Setting(True)
     random_seed: int = Setting(0)
     device_index: int = Setting(0)
+    normalization_index: int = Setting(NORMALIZATIONS.index("auto"))
     # Stopping
     validation_share: int = Setting(10)  # percent of the training rows
     early_stopping: bool = Setting(True)
@@ -258,6 +264,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         self._output_model: Optional[Model] = None
         self._started = 0.0
         self._last_report = None
+        self._second_run = False
         OWBaseLearner.__init__(self, preprocessors)
         self.set_default_learner_name(CELL_NAMES[self.cell_index])
 
@@ -312,6 +319,18 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         gui.comboBox(box, self, "device_index", items=DEVICE_LABELS,
                      label="Device:", orientation=Qt.Horizontal,
                      callback=self.settings_changed)
+        gui.comboBox(
+            box, self, "normalization_index", items=NORMALIZATION_LABELS,
+            label="Normalization:", orientation=Qt.Horizontal,
+            callback=self.settings_changed,
+            tooltip="Global: scale with the training values; predictions "
+                    "stay about in their range.\nRelative: read each window "
+                    "as differences from its last value and predict the "
+                    "change, so forecasts can follow a trend beyond the "
+                    "training range (numeric targets only).\nAuto: global, "
+                    "unless it does no better than the last value on the "
+                    "validation rows; then train a relative network too "
+                    "and keep the better one.")
 
         box = gui.vBox(self.controlArea, "Stopping")
         spin(box, "validation_share", 0, 50, "Validation share:", suffix=" %",
@@ -387,6 +406,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             patience=self.patience if self.early_stopping else None,
             random_state=self.random_seed if self.fixed_seed else None,
             device=DEVICES[self.device_index],
+            normalization=NORMALIZATIONS[self.normalization_index],
             embedding_size=self.embedding_size,
             vocabulary_size=self.vocabulary_size, min_count=self.min_count,
             sequence_length=self.sequence_length)
@@ -410,6 +430,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             ("Random seed", "none" if params["random_state"] is None
              else params["random_state"]),
             ("Device", DEVICE_LABELS[self.device_index]),
+            ("Normalization", NORMALIZATION_LABELS[self.normalization_index]),
             ("Validation share", f"{self.validation_share}%"),
             ("Early stopping", f"after {self.patience} epochs"
              if self.early_stopping else "off"),
@@ -473,15 +494,23 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
                          else "MSE (standardized target)")
         self.status_label.setText("Training ...")
         self._last_report = None
+        self._second_run = False
         self._started = time.perf_counter()
         self.start(train, self.learner, self.data)
         self._update_cancel()
 
     def on_partial_result(self, report):
+        if self._last_report is not None \
+                and report.epoch <= self._last_report.epoch:
+            # "auto" normalization trains a second (relative) network
+            self.graph.start(report.epochs, "MSE (standardized change)")
+            self._second_run = True
         self._last_report = report
         self.graph.add(report)
         text = (f"Epoch {report.epoch} of {report.epochs}: training loss "
                 f"{_format_loss(report.train_loss)}")
+        if self._second_run:
+            text = "Auto normalization, relative network: " + text
         if report.val_loss is not None:
             text += f", validation loss {_format_loss(report.val_loss)}"
         self.status_label.setText(text + ".")
@@ -550,7 +579,11 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
                      f"{_format_loss(best.train_loss)}")
             if best.val_loss is not None:
                 text += f", validation loss {_format_loss(best.val_loss)}"
-        return text + f".\nStopped: {model.stop_reason}."
+        text += f".\nStopped: {model.stop_reason}."
+        if self.normalization_index == NORMALIZATIONS.index("auto") \
+                and getattr(model, "normalization_reason", ""):
+            text += f"\nNormalization {model.normalization_reason}."
+        return text
 
     def onDeleteWidget(self):
         self.shutdown()
@@ -569,12 +602,18 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
                 ("Final validation loss", _format_loss(last.val_loss)),
                 ("Stopped", model.stop_reason),
                 ("Device", model.device_used),
+                ("Normalization", getattr(model, "normalization_reason", "")
+                 or getattr(model, "normalization_used", "global")),
             ))
             self.report_plot()
 
     @classmethod
     def migrate_settings(cls, settings, version):
-        """Version 1 is the first; later versions migrate from here."""
+        """Version 2 added the normalization; workflows saved before it
+        trained with global normalization, and keep it."""
+        if version is None or version < 2:
+            settings.setdefault("normalization_index",
+                                NORMALIZATIONS.index("global"))
 
 
 if __name__ == "__main__":  # pragma: no cover
