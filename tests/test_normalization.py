@@ -7,7 +7,12 @@ Series are generated here, seeded: a linear trend with a season and noise
 sine. Networks are small and train a few epochs; the accuracy bars are
 measured by benchmarks/bench_trend.py.
 """
+import json
+import os
 import pickle
+import subprocess
+import sys
+import tempfile
 import unittest
 
 import numpy as np
@@ -22,6 +27,7 @@ from orangecontrib.recurrent.windowing import (
 from tests.series import series_table, sine_table
 
 SLOPE = 0.05
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def trend_values(n=500, seed=0):
@@ -161,6 +167,29 @@ class TestRowsAsSequences(unittest.TestCase):
         glob = small(normalization="global")(train)
         self.assertLess(rmse(relative(test), test.Y), 1.0)
         self.assertGreater(rmse(glob(test), test.Y), 20)
+
+
+class TestBenchmark(unittest.TestCase):
+    def test_quick_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "results.json")
+            out = subprocess.run(
+                [sys.executable,
+                 os.path.join(ROOT, "benchmarks", "bench_trend.py"),
+                 "--quick", "--json", path],
+                capture_output=True, text=True, timeout=300, check=True,
+                env=dict(os.environ, PYTHONPATH=ROOT)).stdout
+            with open(path) as f:
+                results = json.load(f)
+        self.assertEqual(set(results), {"trend + season", "exponential",
+                                        "random walk", "seed sine"})
+        self.assertIn("| LSTM auto |", out)
+        trend = results["trend + season"]
+        self.assertGreater(trend["test above training max"], 0.5)
+        for cell in ("LSTM", "GRU"):
+            self.assertLess(trend[f"{cell} relative"]["rmse"],
+                            trend[f"{cell} global"]["rmse"])
+            self.assertEqual(trend[f"{cell} auto"]["used"], "relative")
 
 
 if __name__ == "__main__":

@@ -97,6 +97,41 @@ class TestOWRecurrentLearner(base.WidgetTest):
         self.assertIn("Trained 3 epochs", w.status_label.text())
         self.assertFalse(w.cancel_button.isEnabled())
 
+    def test_auto_normalization_on_a_trend(self):
+        # the test part of a trend lies above the training range: "auto"
+        # trains a relative network too, the loss curve starts again for it,
+        # and the status says what auto chose
+        w = self.widget
+        # (setUp's settings have no version: they migrate to "global")
+        w.controls.normalization_index.setCurrentIndex(2)
+        w.controls.normalization_index.activated.emit(2)
+        self.assertEqual(w.create_learner().normalization, "auto")
+        t = np.arange(500.0)
+        values = 0.05 * t + np.sin(2 * np.pi * t / 12) \
+            + np.random.default_rng(0).normal(0, 0.2, 500)
+        data = make_windows(series_table(values, name="y"), 12)
+        restarts = []
+        on_partial = w.on_partial_result
+
+        def record(report):
+            restarts.append(w._last_report is not None
+                            and report.epoch <= w._last_report.epoch)
+            on_partial(report)
+
+        with patch.object(w, "on_partial_result", record):
+            model = self.train(data)
+        self.assertEqual(model.normalization_used, "relative")
+        self.assertIn("Normalization auto: relative", w.status_label.text())
+        self.assertEqual(sum(restarts), 1)
+        self.assertEqual(w.graph.epochs,
+                         [r.epoch for r in model.history])
+        # an explicit choice is not explained
+        w.controls.normalization_index.setCurrentIndex(0)
+        w.controls.normalization_index.activated.emit(0)
+        model = self.get_output(w.Outputs.model, wait=WAIT)
+        self.assertEqual(model.normalization_used, "global")
+        self.assertNotIn("Normalization", w.status_label.text())
+
     def test_classification_outputs(self):
         data = labelled_windows()
         model = self.train(data)

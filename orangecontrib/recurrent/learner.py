@@ -346,17 +346,21 @@ class RecurrentLearner(Learner):
         predictions are levels and can leave the training range. Regression
         only, and the target's series must be in the window (always so for
         rows that are whole series: relative to each row's last value).
-        "auto": trains the global model; if it does not clearly beat the
-        naive last value on the validation tail (RMSE at least
-        AUTO_NAIVE_SHARE of the naive one's) or the validation targets leave
-        the range of the targets before them, it trains a relative model as
-        well and keeps the one with the lower validation RMSE (in the
-        data's units). So on a stationary series (the noisy sine) "auto"
-        costs nothing and gives the global model; on a trend it costs a
-        second training. Where relative is not possible (classification, a
-        target outside the window) or there is no validation tail, "auto"
-        is "global". The model says what it used in ``normalization_used``
-        and why in ``normalization_reason``.
+        "auto" (the default): trains the global model; if it does not
+        clearly beat the naive last value on the validation tail (RMSE at
+        least AUTO_NAIVE_SHARE = 0.9 of the naive one's) or more than 1% of
+        the validation targets lie outside the range of the targets before
+        them, it trains a relative model as well and keeps the one with the
+        lower validation RMSE (in the data's units). So on a stationary
+        series (the noisy sine) "auto" costs nothing and gives exactly the
+        global model; on a trend or a random walk it costs a second
+        training (benchmarks/README-trend.md has the figures). Without a
+        validation tail (fewer validation rows than one batch) it trains
+        one network, relative when the last 10% of the targets leave the
+        range of those before them. Where relative is not possible
+        (classification, a target outside the window), "auto" is "global".
+        The model says what it used in ``normalization_used`` and why in
+        ``normalization_reason``.
     embedding_size, vocabulary_size, min_count, sequence_length : int
         For text only (an Orange3-Text corpus): the length of each word's
         learned vector; the most frequent training words that get one (at
@@ -593,9 +597,37 @@ class RecurrentLearner(Learner):
 
         if self.normalization == RELATIVE:
             return fit(True)
+        if self.normalization == AUTO and task == REGRESSION \
+                and target_index is not None \
+                and not self._validation_rows(len(y)):
+            # No validation tail to compare errors on (fewer rows than one
+            # batch): decide by the range alone, before training.
+            return self._auto_by_range(fit, y)
         model = fit(False)
         if self.normalization == AUTO:
             model = self._auto(model, fit, X, sequences, y, target_index)
+        return model
+
+    def _validation_rows(self, n: int) -> int:
+        """The validation tail that fit_network will hold back."""
+        n_val = int(n * self.validation_size)
+        return 0 if n_val < self.batch_size or n - n_val < 1 else n_val
+
+    @staticmethod
+    def _auto_by_range(fit, y: np.ndarray) -> RecurrentModel:
+        """"auto" without a validation tail: relative when more than
+        AUTO_OUTSIDE_SHARE of the last 10% of the targets lie outside the
+        range of those before them (a trend, or a wandering level)."""
+        n_tail = max(1, len(y) // 10)
+        head, tail = y[:-n_tail], y[-n_tail:]
+        outside = float(np.mean((tail < head.min()) | (tail > head.max())))
+        relative = outside > AUTO_OUTSIDE_SHARE
+        model = fit(relative)
+        model.normalization_reason = (
+            f"auto: {model.normalization_used}, since "
+            f"{100 * outside:.0f}% of the last 10% of the targets lie "
+            "outside the range of those before them (no validation tail "
+            "to compare errors on)")
         return model
 
     @staticmethod
@@ -611,11 +643,6 @@ class RecurrentLearner(Learner):
                 f"auto: global, since relative is not possible ({why})")
             return model
         n_val = model.n_validation
-        if not n_val:
-            model.normalization_reason = (
-                "auto: global, since there is no validation tail to compare "
-                "on")
-            return model
         if model.stop_reason.startswith("stopped by the callback"):
             model.normalization_reason = (
                 "auto: global, since training was stopped")
