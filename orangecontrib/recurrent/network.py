@@ -13,10 +13,48 @@ from typing import Optional, Sequence
 import torch
 from torch import nn
 
-__all__ = ["RecurrentNetwork", "CELLS"]
+__all__ = ["RecurrentNetwork", "CELLS", "recurrent_layers",
+           "last_layer_state"]
 
 #: Cell name -> torch module class.
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+
+
+def recurrent_layers(cell: str, input_size: int, hidden_size: int,
+                     num_layers: int, bidirectional: bool,
+                     dropout: float) -> nn.Module:
+    """A batch-first stack of LSTM, GRU or tanh-RNN layers.
+
+    Dropout only exists between layers, so with one layer it is not passed
+    to torch (which would warn).
+    """
+    cell = cell.lower()
+    if cell not in CELLS:
+        raise ValueError(f"Unknown cell '{cell}'; choose one of "
+                         f"{', '.join(CELLS)}.")
+    kwargs = dict(input_size=int(input_size), hidden_size=int(hidden_size),
+                  num_layers=int(num_layers), batch_first=True,
+                  bidirectional=bool(bidirectional))
+    if num_layers > 1:
+        kwargs["dropout"] = float(dropout)
+    if cell == "rnn":
+        kwargs["nonlinearity"] = "tanh"
+    return CELLS[cell](**kwargs)
+
+
+def last_layer_state(state, num_directions: int) -> torch.Tensor:
+    """The last layer's final hidden state, ``(batch, hidden * directions)``.
+
+    ``state`` is what the recurrent stack returns besides its outputs: h_n,
+    or (h_n, c_n) for an LSTM. h_n is (layers * directions, batch, hidden);
+    the last layer's directions are its last ``num_directions`` entries: the
+    forward one after the last step, the backward one after it has read back
+    to the first (so packed, padded sequences are read correctly too).
+    """
+    h_n = state[0] if isinstance(state, tuple) else state
+    if num_directions == 1:
+        return h_n[-1]
+    return torch.cat((h_n[-2], h_n[-1]), dim=1)
 
 
 class RecurrentNetwork(nn.Module):
@@ -58,24 +96,14 @@ class RecurrentNetwork(nn.Module):
                  input_scale: Optional[Sequence[float]] = None,
                  relative: bool = False):
         super().__init__()
-        cell = cell.lower()
-        if cell not in CELLS:
-            raise ValueError(f"Unknown cell '{cell}'; choose one of "
-                             f"{', '.join(CELLS)}.")
-        self.cell = cell
+        self.cell = cell.lower()  # recurrent_layers checks it
         self.n_series = int(n_series)
         self.n_outputs = int(n_outputs)
         self.num_layers = int(num_layers)
         self.num_directions = 2 if bidirectional else 1
         self.relative = bool(relative)
-        kwargs = dict(input_size=self.n_series, hidden_size=int(hidden_size),
-                      num_layers=self.num_layers, batch_first=True,
-                      bidirectional=bool(bidirectional))
-        if self.num_layers > 1:
-            kwargs["dropout"] = float(dropout)
-        if cell == "rnn":
-            kwargs["nonlinearity"] = "tanh"
-        self.rnn = CELLS[cell](**kwargs)
+        self.rnn = recurrent_layers(self.cell, self.n_series, hidden_size,
+                                    self.num_layers, bidirectional, dropout)
         self.head = nn.Linear(int(hidden_size) * self.num_directions,
                               self.n_outputs)
         mean = torch.zeros(self.n_series) if input_mean is None \
@@ -92,11 +120,4 @@ class RecurrentNetwork(nn.Module):
             x = x - x[:, -1:, :]
         x = (x - self.input_mean) / self.input_scale
         _, state = self.rnn(x)
-        h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h, c)
-        # h_n: (layers * directions, batch, hidden); the last layer's
-        # directions are the last `num_directions` entries.
-        if self.num_directions == 1:
-            last = h_n[-1]
-        else:
-            last = torch.cat((h_n[-2], h_n[-1]), dim=1)
-        return self.head(last)
+        return self.head(last_layer_state(state, self.num_directions))

@@ -20,7 +20,9 @@ from Orange.data import Domain, Table
 from Orange.data.table import DomainTransformationError
 
 from orangecontrib.recurrent.learner import RecurrentModel
-from orangecontrib.recurrent.network import CELLS
+from orangecontrib.recurrent.network import (
+    last_layer_state, recurrent_layers,
+)
 from orangecontrib.recurrent.text import (
     PAD, Vocabulary, document_tokens,
     text_incompatibility_reason, text_variables,
@@ -53,11 +55,7 @@ class TextNetwork(nn.Module):
                  hidden_size: int = 50, num_layers: int = 1,
                  bidirectional: bool = False, dropout: float = 0.0):
         super().__init__()
-        cell = cell.lower()
-        if cell not in CELLS:
-            raise ValueError(f"Unknown cell '{cell}'; choose one of "
-                             f"{', '.join(CELLS)}.")
-        self.cell = cell
+        self.cell = cell.lower()  # recurrent_layers checks it
         self.vocabulary_size = int(vocabulary_size)
         self.embedding_size = int(embedding_size)
         self.n_outputs = int(n_outputs)
@@ -65,15 +63,8 @@ class TextNetwork(nn.Module):
         self.num_directions = 2 if bidirectional else 1
         self.embedding = nn.Embedding(self.vocabulary_size,
                                       self.embedding_size, padding_idx=PAD)
-        kwargs = dict(input_size=self.embedding_size,
-                      hidden_size=int(hidden_size),
-                      num_layers=self.num_layers, batch_first=True,
-                      bidirectional=bool(bidirectional))
-        if self.num_layers > 1:
-            kwargs["dropout"] = float(dropout)
-        if cell == "rnn":
-            kwargs["nonlinearity"] = "tanh"
-        self.rnn = CELLS[cell](**kwargs)
+        self.rnn = recurrent_layers(self.cell, self.embedding_size, hidden_size,
+                                    self.num_layers, bidirectional, dropout)
         self.head = nn.Linear(int(hidden_size) * self.num_directions,
                               self.n_outputs)
 
@@ -97,12 +88,7 @@ class TextNetwork(nn.Module):
             self.embedding(tokens), lengths.cpu(), batch_first=True,
             enforce_sorted=False)
         _, state = self.rnn(packed)
-        h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h, c)
-        if self.num_directions == 1:
-            last = h_n[-1]
-        else:
-            last = torch.cat((h_n[-2], h_n[-1]), dim=1)
-        return self.head(last)
+        return self.head(last_layer_state(state, self.num_directions))
 
 
 class TextModel(RecurrentModel):
