@@ -123,6 +123,8 @@ class TestOWRecurrentLearner(base.WidgetTest):
         self.assertEqual(model.normalization_used, "relative")
         self.assertIn("Normalization auto: relative", w.status_label.text())
         self.assertEqual(sum(restarts), 1)
+        self.assertEqual(w.graph.getAxis("left").labelText,
+                         "MSE (standardized change)")
         self.assertEqual(w.graph.epochs,
                          [r.epoch for r in model.history])
         # an explicit choice is not explained

@@ -490,7 +490,9 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             self._update_cancel()
             return
         classification = self.data.domain.class_var.is_discrete
+        relative = NORMALIZATIONS[self.normalization_index] == "relative"
         self.graph.start(self.epochs, "cross-entropy" if classification
+                         else "MSE (standardized change)" if relative
                          else "MSE (standardized target)")
         self.status_label.setText("Training ...")
         self._last_report = None
