@@ -7,6 +7,7 @@ Series are generated here, seeded: a linear trend with a season and noise
 sine. Networks are small and train a few epochs; the accuracy bars are
 measured by benchmarks/bench_trend.py.
 """
+import copy
 import json
 import os
 import pickle
@@ -87,6 +88,20 @@ class TestTrend(unittest.TestCase):
         model = pickle.loads(pickle.dumps(self.relative))
         self.assertEqual(model.normalization_used, "relative")
         np.testing.assert_allclose(model(self.test), self.relative(self.test),
+                                   rtol=1e-6)
+
+    def test_models_pickled_before_normalization_load_as_global(self):
+        model = small(normalization="global", epochs=2)(self.train)
+        state = copy.deepcopy(model.__getstate__())
+        for name in ("normalization_used", "normalization_reason",
+                     "target_index"):
+            del state[name]
+        state["architecture"].pop("relative", None)
+        state["params"].pop("normalization")
+        old = type(model).__new__(type(model))
+        old.__setstate__(state)
+        self.assertEqual(old.normalization_used, "global")
+        np.testing.assert_allclose(old(self.test), model(self.test),
                                    rtol=1e-6)
 
     def test_multi_step_forecast_continues_the_trend(self):

@@ -556,8 +556,9 @@ class RecurrentLearner(Learner):
             prior = counts / counts.sum()
 
         def fit(relative: bool):
-            """Train one network; return it, how training went, and the
-            target's mean and scale (of the changes when relative)."""
+            """Train one network, global or relative, and return it as a
+            RecurrentModel (whose target scaling is of the changes when
+            relative)."""
             # pylint: disable=import-outside-toplevel
             from orangecontrib.recurrent.network import RecurrentNetwork
             from orangecontrib.recurrent.training import fit_network, seeded
@@ -643,6 +644,11 @@ class RecurrentLearner(Learner):
                 f"auto: global, since relative is not possible ({why})")
             return model
         n_val = model.n_validation
+        if not n_val:  # (fit_network found the tail shorter than a batch)
+            model.normalization_reason = (
+                "auto: global, since there is no validation tail to compare "
+                "on")
+            return model
         if model.stop_reason.startswith("stopped by the callback"):
             model.normalization_reason = (
                 "auto: global, since training was stopped")
