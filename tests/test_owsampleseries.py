@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 
 from Orange.data import TimeVariable
-from Orange.widgets.tests.base import WidgetTest
+from Orange.widgets.tests import base
 
 from orangecontrib.recurrent import datasets
 from orangecontrib.recurrent.widgets.owsampleseries import OWSampleSeries
@@ -89,7 +89,7 @@ class TestDatasets(unittest.TestCase):
         self.assertIn("Year", [m.name for m in windows.domain.metas])
 
 
-class TestOWSampleSeries(WidgetTest):
+class TestOWSampleSeries(base.WidgetTest):
     def setUp(self):
         self.widget = self.create_widget(OWSampleSeries)
 
