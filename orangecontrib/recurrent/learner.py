@@ -194,6 +194,11 @@ class RecurrentModel(Model):
             dropout=network.rnn.dropout)
         if relative:  # absent in older pickles, whose networks are global
             self.architecture["relative"] = True
+        self._keep_network(network, fit_result)
+
+    def _keep_network(self, network, fit_result) -> None:
+        """Keep the trained network (live, and as CPU numpy arrays for the
+        pickle) and what its training reported."""
         self.state_dict = {k: v.detach().cpu().numpy().copy()
                            for k, v in network.state_dict().items()}
         self._network = network

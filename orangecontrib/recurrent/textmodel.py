@@ -121,15 +121,7 @@ class TextModel(RecurrentModel):
         self.sequence_length = int(sequence_length)
         self.preprocessor = preprocessor
         self.architecture = network.architecture
-        self.state_dict = {k: v.detach().cpu().numpy().copy()
-                           for k, v in network.state_dict().items()}
-        self._network = network
-        self.history = list(fit_result.history) if fit_result else []
-        self.stop_reason = fit_result.stop_reason if fit_result else ""
-        self.best_epoch = fit_result.best_epoch if fit_result else 0
-        self.epochs_trained = fit_result.epochs_trained if fit_result else 0
-        self.device_used = fit_result.device if fit_result else "cpu"
-        self.n_validation = fit_result.n_validation if fit_result else 0
+        self._keep_network(network, fit_result)
 
     def network(self) -> TextNetwork:
         """The live torch module, rebuilt from the state_dict when needed."""
