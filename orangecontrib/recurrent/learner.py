@@ -131,6 +131,22 @@ def _relative_target(domain: Domain) -> Optional[int]:
     return None
 
 
+def class_shares(targets: np.ndarray, class_var) -> np.ndarray:
+    """Each class's share of the training rows (the model's prior).
+
+    Raises ValueError when fewer than two classes occur: a classifier
+    needs at least two.
+    """
+    counts = np.bincount(targets, minlength=len(class_var.values))
+    present = np.flatnonzero(counts)
+    if len(present) < 2:
+        raise ValueError(
+            f"The target '{class_var.name}' has one class "
+            f"('{class_var.values[present[0]]}') in the training data; "
+            "classification needs at least two.")
+    return counts / counts.sum()
+
+
 def _scale(std: float, mean: float) -> float:
     """A standard deviation to divide by: 1 for a constant."""
     return std if std > 1e-12 * max(1.0, abs(mean)) else 1.0
@@ -551,14 +567,7 @@ class RecurrentLearner(Learner):
                     f"predicts a change); '{class_var.name}' is categorical. "
                     "Use global (or auto, which is global here).")
             targets = y.astype(np.int64)
-            counts = np.bincount(targets, minlength=n_outputs)
-            present = np.flatnonzero(counts)
-            if len(present) < 2:
-                raise ValueError(
-                    f"The target '{class_var.name}' has one class "
-                    f"('{class_var.values[present[0]]}') in the training "
-                    "data; classification needs at least two.")
-            prior = counts / counts.sum()
+            prior = class_shares(targets, class_var)
 
         def fit(relative: bool):
             """Train one network, global or relative, and return it as a

@@ -19,7 +19,7 @@ from Orange.base import Model
 from Orange.data import Domain, Table
 from Orange.data.table import DomainTransformationError
 
-from orangecontrib.recurrent.learner import RecurrentModel
+from orangecontrib.recurrent.learner import RecurrentModel, class_shares
 from orangecontrib.recurrent.network import (
     last_layer_state, recurrent_layers,
 )
@@ -214,13 +214,7 @@ def fit_text(learner, data: Table,
                          "class.")
     targets = y.astype(np.int64)
     n_outputs = len(class_var.values)
-    counts = np.bincount(targets, minlength=n_outputs)
-    present = np.flatnonzero(counts)
-    if len(present) < 2:
-        raise ValueError(
-            f"The target '{class_var.name}' has one class "
-            f"('{class_var.values[present[0]]}') in the training data; "
-            "classification needs at least two.")
+    prior = class_shares(targets, class_var)
 
     vocabulary = Vocabulary.build(tokens, max_size=int(learner.vocabulary_size),
                                   min_count=int(learner.min_count))
@@ -256,5 +250,5 @@ def fit_text(learner, data: Table,
                   sequence_length=learner.sequence_length)
     return TextModel(data.domain, network, vocabulary,
                      int(learner.sequence_length), params,
-                     class_prior=counts / counts.sum(), fit_result=result,
+                     class_prior=prior, fit_result=result,
                      preprocessor=preprocessor)
