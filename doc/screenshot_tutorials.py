@@ -11,8 +11,8 @@ import sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from orangecontrib.recurrent.demo import save_canvas_picture  # noqa: E402
-from orangecontrib.recurrent.tutorials.build import (  # noqa: E402
-    HERE, TUTORIALS)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.build_tutorials import HERE, TUTORIALS  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "images")
 SIZES = {1: (1100, 420), 2: (1180, 680), 3: (1100, 480)}

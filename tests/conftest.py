@@ -23,9 +23,8 @@ import pytest  # noqa: E402
 # Orange3-Text (an optional test dependency) starts downloading tens of MB of
 # NLTK data when it is imported, into the private data dir above, so on every
 # run, and the test process cannot end before that download does. No test
-# needs the data. The headless runner turns it off the same way (for the
-# workflows it runs in subprocesses too).
-from orangecontrib.recurrent.workflow import no_nltk_download  # noqa: E402
+# needs the data.
+from tools.offline import no_nltk_download  # noqa: E402
 
 no_nltk_download()
 

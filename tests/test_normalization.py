@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+import pytest
+
 import numpy as np
 
 from Orange.data import ContinuousVariable, DiscreteVariable, Domain, Table
@@ -184,6 +186,7 @@ class TestRowsAsSequences(unittest.TestCase):
         self.assertGreater(rmse(glob(test), test.Y), 20)
 
 
+@pytest.mark.slow
 class TestBenchmark(unittest.TestCase):
     def test_quick_run(self):
         with tempfile.TemporaryDirectory() as tmp:

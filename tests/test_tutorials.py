@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+import pytest
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -22,11 +24,15 @@ from Orange.data import Table
 from Orange.evaluation import CA, RMSE
 
 from orangecontrib.recurrent import demo
-from orangecontrib.recurrent.tutorials import build, build_text
 from orangecontrib.recurrent.workflow import (
-    WorkflowBuilder, WorkflowRun, format_report, widget_registry)
+    WorkflowRun, format_report, widget_registry)
+from tools import build_text_tutorial as build_text
+from tools import build_tutorials as build
+from tools.workflow_builder import WorkflowBuilder
 
-TUTORIALS = os.path.dirname(build.__file__)
+pytestmark = pytest.mark.slow
+
+TUTORIALS = build.HERE
 PATHS = sorted(glob.glob(os.path.join(TUTORIALS, "*.ows")))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

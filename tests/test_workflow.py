@@ -11,6 +11,8 @@ import tempfile
 import textwrap
 import unittest
 
+import pytest
+
 from AnyQt.QtGui import QImage
 
 from Orange.data import Table
@@ -18,7 +20,8 @@ from Orange.evaluation import CA, Results
 from orangewidget.utils.filedialogs import RecentPath
 
 from orangecontrib.recurrent.workflow import (
-    WorkflowBuilder, WorkflowRun, format_report, main, run_workflow)
+    WorkflowRun, format_report, main, run_workflow)
+from tools.workflow_builder import WorkflowBuilder
 
 FILE = "Orange.widgets.data.owfile.OWFile"
 KNN = "Orange.widgets.model.owknn.OWKNNLearner"
@@ -143,6 +146,7 @@ class TestWorkflowRunner(unittest.TestCase):
                                          "03-test-and-score-predictions.tab"))
         self.assertEqual(len(predictions), 150)
 
+    @pytest.mark.slow
     def test_command_line_makes_no_network_connection(self):
         # The run refuses and records every connection or name look-up,
         # with the code that asked for it. Other add-ons found by the widget

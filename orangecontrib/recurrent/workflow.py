@@ -25,8 +25,8 @@ exception escaped a widget, or the run timed out; 0 otherwise.
 
 Nothing here touches the network: Orange's update check, notification feed
 and usage statistics live in ``Orange.canvas.__main__``'s application set-up,
-which this runner never calls; and Orange3-Text's download of NLTK data, which
-starts when its widgets are imported, is turned off (:func:`no_nltk_download`).
+which this runner never calls. Other add-ons behave as they do in Orange
+(Orange3-Text, for one, starts fetching NLTK data when its widgets load).
 """
 import argparse
 import os
@@ -122,48 +122,6 @@ def application():
     return app
 
 
-class _NoNltkDownload:
-    """A meta path finder that, once, lets nltk import and then replaces
-    ``nltk.download`` with a no-op that reports failure."""
-
-    def find_spec(self, name, path=None, target=None):
-        # pylint: disable=import-outside-toplevel,unused-argument
-        if name != "nltk":
-            return None
-        import importlib.util
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module):
-            exec_module(module)
-            _disable(module)
-
-        spec.loader.exec_module = exec_and_patch
-        return spec
-
-
-def _disable(nltk_module):
-    nltk_module.download = lambda *args, **kwargs: False
-
-
-def no_nltk_download():
-    """Keep Orange3-Text from downloading NLTK data in this process.
-
-    Importing Orange3-Text (any of its widgets) starts downloading tens of MB
-    of NLTK data in a thread, and the process cannot exit before the thread
-    ends. Workflows that need that data (stopword lists, lemmatizers, POS
-    taggers) show an error instead. nltk itself is not imported here (that
-    takes seconds): ``nltk.download`` is replaced as soon as it is.
-    """
-    if "nltk" in sys.modules:
-        _disable(sys.modules["nltk"])
-    elif not any(isinstance(f, _NoNltkDownload) for f in sys.meta_path):
-        sys.meta_path.insert(0, _NoNltkDownload())
-
-
 _REGISTRY = None
 
 
@@ -176,7 +134,6 @@ def widget_registry():
     """
     global _REGISTRY  # pylint: disable=global-statement
     if _REGISTRY is None:
-        no_nltk_download()
         from orangecanvas import config
         from orangecanvas.registry import WidgetRegistry, cache
         from Orange.canvas.config import Config
@@ -481,93 +438,6 @@ class WorkflowRun:
 
     def __exit__(self, *exc_info):
         self.close()
-
-
-class WorkflowBuilder:
-    """Build a workflow from real widgets and save it as the canvas does.
-
-    Settings are set on the widget instances, and :meth:`save` lets the
-    scheme collect them with each widget's settings handler, so the saved
-    blobs (versions and context settings included) are the ones the canvas
-    would write::
-
-        builder = WorkflowBuilder("Title", "What it shows")
-        data = builder.add("orangecontrib.recurrent.widgets.owsampleseries."
-                           "OWSampleSeries", "Sample Series", (0, 0))
-        ...
-        builder.link(data, "Data", other, "Data")
-        builder.save("tutorial.ows")
-    """
-
-    def __init__(self, title: str = "", description: str = ""):
-        # pylint: disable=import-outside-toplevel
-        from orangecanvas import config
-
-        self.registry = widget_registry()
-        self.scheme = config.workflow_constructor()
-        self.scheme.title = title
-        self.scheme.description = description
-        # Widgets are only built here; no signal reaches them.
-        self.scheme.signal_manager.stop()
-
-    def add(self, qualified_name: str, title: Optional[str] = None,
-            position=(0, 0), **settings):
-        """Add a widget; `settings` are set as its attributes. Return the
-        node."""
-        # pylint: disable=import-outside-toplevel
-        from orangecanvas.scheme import SchemeNode
-
-        description = self.registry.widget(qualified_name)
-        node = SchemeNode(description, title=title or description.name,
-                          position=tuple(position))
-        self.scheme.add_node(node)
-        widget = self.scheme.widget_for_node(node)
-        for name, value in settings.items():
-            if not hasattr(widget, name):
-                raise AttributeError(
-                    f"{description.name} has no setting {name!r}")
-            setattr(widget, name, value)
-        return node
-
-    def widget(self, node):
-        return self.scheme.widget_for_node(node)
-
-    def link(self, source, output: str, sink, input: str):
-        # pylint: disable=redefined-builtin,import-outside-toplevel
-        from orangecanvas.scheme import SchemeLink
-
-        self.scheme.add_link(SchemeLink(source, output, sink, input))
-
-    def annotate(self, text: str, rect, font_size: int = 14):
-        """Add a text annotation at rect = (x, y, width, height)."""
-        # pylint: disable=import-outside-toplevel
-        from orangecanvas.scheme import SchemeTextAnnotation
-
-        self.scheme.add_annotation(SchemeTextAnnotation(
-            tuple(rect), text, font={"size": font_size}))
-
-    def save(self, path: str):
-        """Write the .ows file the way the canvas' Save does."""
-        # pylint: disable=import-outside-toplevel
-        import logging
-
-        path = os.path.abspath(path)
-        self.scheme.set_runtime_env("basedir", os.path.dirname(path))
-        # The writer logs a traceback each time it falls back from a literal
-        # to a pickle (context settings always do); that is expected here.
-        log = logging.getLogger("orangecanvas.scheme.readwrite")
-        level = log.level
-        log.setLevel(logging.ERROR)
-        try:
-            with open(path, "wb") as stream:
-                self.scheme.save_to(stream, pretty=True, pickle_fallback=True)
-        finally:
-            log.setLevel(level)
-
-    def close(self):
-        for node in self.scheme.nodes:
-            self.scheme.widget_for_node(node).saveSettings = lambda: None
-        self.scheme.clear()
 
 
 def format_report(report: RunReport) -> str:

@@ -2,24 +2,27 @@
 
 ::
 
-    python -m orangecontrib.recurrent.tutorials.build [DIR]
+    python -m tools.build_tutorials [DIR]
 
 Each workflow is built with the installed widgets and saved with the
-canvas' own writer (see :class:`~orangecontrib.recurrent.workflow.
-WorkflowBuilder`), so every node's settings are the blob the canvas would
+canvas' own writer (see :class:`tools.workflow_builder.WorkflowBuilder`), so every node's settings are the blob the canvas would
 save, with its ``__version__``. Windowing gets the series once while it is
 built so that its chosen target and series are saved as a context, as they
 are when a user sets them up. Run this after a widget's settings change and
-commit the .ows files it writes (by default, next to this script).
+commit the .ows files it writes (by default, into the package's tutorials folder).
 """
 import os
 import sys
 from typing import Callable, Dict
 
 from orangecontrib.recurrent import datasets
-from orangecontrib.recurrent.workflow import WorkflowBuilder, ensure_offscreen
+from orangecontrib.recurrent.workflow import ensure_offscreen
+from tools.offline import no_nltk_download
+from tools.workflow_builder import WorkflowBuilder
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+#: Where the tutorials ship: the package's tutorials folder.
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                    "orangecontrib", "recurrent", "tutorials")
 
 SAMPLE = "orangecontrib.recurrent.widgets.owsampleseries.OWSampleSeries"
 WINDOWING = "orangecontrib.recurrent.widgets.owwindowing.OWWindowing"
@@ -180,6 +183,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = argv[0] if argv else HERE
     ensure_offscreen()
+    no_nltk_download()
     os.makedirs(out, exist_ok=True)
     for name, write in TUTORIALS.items():
         path = os.path.join(out, name)

@@ -2,19 +2,21 @@
 
 ::
 
-    python -m orangecontrib.recurrent.tutorials.build_text [DIR]
+    python -m tools.build_text_tutorial [DIR]
 
-Built as :mod:`orangecontrib.recurrent.tutorials.build` builds the others:
+Built as :mod:`tools.build_tutorials` builds the others:
 from the installed widgets, saved with the canvas' own writer. Kept apart
 because its widgets come from an optional add-on, Orange3-Text.
 """
 import os
 import sys
 
-from orangecontrib.recurrent.tutorials.build import (
+from tools.build_tutorials import (
     CROSS_VALIDATION, HERE, LSTM, RECURRENT, TEST_AND_SCORE,
 )
-from orangecontrib.recurrent.workflow import WorkflowBuilder, ensure_offscreen
+from orangecontrib.recurrent.workflow import ensure_offscreen
+from tools.offline import no_nltk_download
+from tools.workflow_builder import WorkflowBuilder
 
 CORPUS = "orangecontrib.text.widgets.owcorpus.OWCorpus"
 PREPROCESS_TEXT = "orangecontrib.text.widgets.owpreprocess.OWPreprocess"
@@ -79,6 +81,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = argv[0] if argv else HERE
     ensure_offscreen()
+    no_nltk_download()
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, FILE_NAME)
     text_classification(path)
