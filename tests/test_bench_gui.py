@@ -31,8 +31,11 @@ class TestGuiBenchmark(unittest.TestCase):
         for phase in ("cold", "warm"):
             self.assertEqual(results[phase]["epochs_trained"], 1)
             self.assertGreater(results[phase]["ticks"], 0)
-            self.assertGreaterEqual(results[phase]["longest_gap_ms"],
-                                    results[phase]["median_gap_ms"])
+            # A 5 ms timer cannot tick faster than every 5 ms; a median
+            # below that means the measurement is broken.
+            self.assertGreaterEqual(results[phase]["median_gap_ms"], 4.5)
+            # A gross freeze (a second with no event processed) fails.
+            self.assertLess(results[phase]["longest_gap_ms"], 5000)
         self.assertEqual(results["torch_threads"], 1)
 
 

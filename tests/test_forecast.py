@@ -11,7 +11,7 @@ from Orange.regression import LinearRegressionLearner
 
 import orangecontrib.recurrent as recurrent
 from orangecontrib.recurrent.learner import RecurrentLearner
-from orangecontrib.recurrent.forecast import (
+from orangecontrib.recurrent.forecasting import (
     CategoricalTargetError, ForecastError, MissingSeriesError,
     NotWindowedError, backtest, forecast, forecast_table,
 )

@@ -22,7 +22,7 @@ import numpy as np
 
 from Orange.data import ContinuousVariable, DiscreteVariable, Domain, Table
 
-from orangecontrib.recurrent.forecast import forecast
+from orangecontrib.recurrent.forecasting import forecast
 from orangecontrib.recurrent.learner import RecurrentLearner
 from orangecontrib.recurrent.windowing import (
     chronological_split, make_windows,
@@ -212,3 +212,56 @@ class TestBenchmark(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestAutoDecisions(unittest.TestCase):
+    """Each branch of auto's choice, by its outcome."""
+
+    def test_without_a_validation_tail_a_trend_goes_relative(self):
+        # 150 windows: a 10% tail (15 rows) is shorter than one batch (32),
+        # so auto decides by the range before training one network.
+        windows = make_windows(series_table(trend_values(160)), 10)
+        reports = []
+        model = small(epochs=3, callback=reports.append)(windows)
+        self.assertEqual(model.n_validation, 0)
+        self.assertEqual(model.normalization_used, "relative")
+        self.assertIn("no validation tail", model.normalization_reason)
+        self.assertEqual({r.run for r in reports}, {1})
+
+    def test_without_a_validation_tail_a_stationary_series_stays_global(self):
+        t = np.arange(160) * 0.5
+        windows = make_windows(series_table(np.sin(t)), 10)
+        model = small(epochs=3)(windows)
+        self.assertEqual(model.n_validation, 0)
+        self.assertEqual(model.normalization_used, "global")
+        self.assertIn("0% of the last 10%", model.normalization_reason)
+
+    def test_stopped_training_keeps_the_global_network(self):
+        # On the trend auto would train a relative network too (see
+        # TestTrend.test_auto_picks_relative); a callback that stops the
+        # first network stops the whole fit.
+        windows = make_windows(series_table(trend_values()), 12)
+        reports = []
+
+        def stop_after_one(report):
+            reports.append(report)
+            return True
+
+        model = small(callback=stop_after_one)(windows)
+        self.assertEqual(model.normalization_used, "global")
+        self.assertIn("training was stopped", model.normalization_reason)
+        self.assertEqual([(r.run, r.epoch) for r in reports], [(1, 1)])
+
+    def test_second_network_reports_as_run_two(self):
+        windows = make_windows(series_table(trend_values()), 12)
+        reports = []
+        model = small(callback=reports.append)(windows)
+        self.assertEqual(model.normalization_used, "relative")
+        runs = [r.run for r in reports]
+        self.assertEqual(runs[0], 1)
+        self.assertEqual(runs[-1], 2)
+        self.assertEqual(runs, sorted(runs))
+        self.assertEqual({r.loss_name for r in reports if r.run == 2},
+                         {"MSE (standardized change)"})
+        self.assertEqual({r.loss_name for r in reports if r.run == 1},
+                         {"MSE (standardized target)"})

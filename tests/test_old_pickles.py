@@ -44,5 +44,56 @@ class TestPicklesOfB56e57a(unittest.TestCase):
         self.assertEqual(glob.epochs_trained, 2)
 
 
+class TestSameTrainingAsB56e57a(unittest.TestCase):
+    """Training today gives the models b56e57a trained: same data, seeds and
+    parameters (as tools/make_pickle_fixture.py used), same predictions."""
+
+    def test_retrained_models_predict_as_before(self):
+        # pylint: disable=import-outside-toplevel
+        from Orange.data import (
+            ContinuousVariable, DiscreteVariable, Domain, StringVariable,
+            Table,
+        )
+        from orangecontrib.recurrent import RecurrentLearner, make_windows
+        from tests.series import sine_table
+
+        with open(FIXTURE, "rb") as f:
+            cases = pickle.load(f)
+        windows = make_windows(sine_table()[:600], 10)
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(60, 12))
+        domain = Domain([ContinuousVariable(f"v{i}") for i in range(12)],
+                        DiscreteVariable("c", values=("a", "b")))
+        classes = Table.from_numpy(domain, X, (X[:, -1] > 0).astype(float))
+        text_var = StringVariable("text")
+        text_var.attributes["include"] = True
+        docs = ["good fine great", "bad awful poor", "great good",
+                "poor bad"] * 10
+        texts = Table.from_numpy(
+            Domain([], DiscreteVariable("s", values=("neg", "pos")),
+                   metas=[text_var]),
+            np.empty((40, 0)), np.array([1, 0, 1, 0] * 10, float),
+            metas=np.array(docs, object)[:, None])
+        trained = {
+            "global": RecurrentLearner(epochs=2, hidden_size=8,
+                                       normalization="global")(windows),
+            "relative": RecurrentLearner(epochs=2, hidden_size=8,
+                                         normalization="relative")(windows),
+            "classifier": RecurrentLearner(epochs=2, hidden_size=8,
+                                           cell="gru")(classes),
+            "text": RecurrentLearner(epochs=2, hidden_size=8,
+                                     min_count=1)(texts),
+        }
+        for name, model in trained.items():
+            with self.subTest(name):
+                case = cases[name]
+                np.testing.assert_allclose(model(case["data"]),
+                                           case["values"], rtol=1e-6)
+                if case["probs"] is not None:
+                    np.testing.assert_allclose(
+                        model(case["data"], model.Probs), case["probs"],
+                        rtol=1e-5, atol=1e-7)
+
+
 if __name__ == "__main__":
     unittest.main()

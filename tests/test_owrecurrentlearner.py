@@ -12,6 +12,7 @@ from Orange.widgets.tests import base
 
 from orangecontrib.recurrent.learner import RecurrentLearner, RecurrentModel
 from orangecontrib.recurrent.widgets import owrecurrentlearner
+from orangecontrib.recurrent.reports import StopReason
 from orangecontrib.recurrent.widgets.owrecurrentlearner import (
     OWRecurrentLearner,
 )
@@ -339,6 +340,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
 
         def nan_later(*args):
             model = real_train(*args)
+            model.stop = StopReason.NOT_FINITE
             model.stop_reason = ("the loss became NaN in epoch 3; kept the "
                                  "weights of epoch 2")
             return model

@@ -8,7 +8,8 @@ from Orange.widgets.tests import base
 
 from orangecontrib.recurrent import datasets
 from orangecontrib.recurrent.widgets.owsampleseries import OWSampleSeries
-from orangecontrib.recurrent.windowing import find_time_variable, make_windows
+from orangecontrib.recurrent.series import find_time_variable
+from orangecontrib.recurrent.windowing import make_windows
 from tests.series import sine_values
 
 

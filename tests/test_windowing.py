@@ -12,7 +12,7 @@ from Orange.data import (
 from orangecontrib.recurrent import (
     chronological_split, make_windows, sequences_from_rows, window_layout,
 )
-from orangecontrib.recurrent.windowing import interpolate_inner
+from orangecontrib.recurrent.series import interpolate_inner
 from tests.series import series_table
 
 

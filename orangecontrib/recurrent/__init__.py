@@ -1,26 +1,32 @@
 """Recurrent neural networks (LSTM, GRU, RNN) for Orange.
 
 The public API is importable from here. torch is imported only when a model is
-trained or used, never by importing this package.
+trained or used, never by importing this package. No public name here is also
+the name of a submodule (the forecasting functions live in ``forecasting``),
+so ``import orangecontrib.recurrent.<module>`` always gives the module.
 """
 from orangecontrib.recurrent.windowing import (
     make_windows, chronological_split, window_layout, sequences_from_rows,
 )
-# Imported eagerly (it needs no torch): the function `forecast` shares its name
-# with its module, and a lazy import would leave the package attribute bound to
-# the module. After this line `orangecontrib.recurrent.forecast` is the
-# function; import the module's other names with
-# `from orangecontrib.recurrent.forecast import ...`.
-from orangecontrib.recurrent.forecast import forecast, backtest
 
 __all__ = ["make_windows", "chronological_split", "window_layout",
            "sequences_from_rows", "RecurrentLearner", "RecurrentModel",
-           "forecast", "backtest"]
+           "forecast", "backtest", "forecast_table"]
+
+#: Public name -> the submodule that defines it, imported on first use so
+#: that `import orangecontrib.recurrent` stays light for the canvas.
+_LAZY = {
+    "RecurrentLearner": "learner",
+    "RecurrentModel": "model",
+    "forecast": "forecasting",
+    "forecast_table": "forecasting",
+    "backtest": "backtesting",
+}
 
 
 def __getattr__(name):
-    # Lazy, so that `import orangecontrib.recurrent` stays light for the canvas.
-    if name in ("RecurrentLearner", "RecurrentModel"):
-        from orangecontrib.recurrent import learner
-        return getattr(learner, name)
+    if name in _LAZY:
+        import importlib  # pylint: disable=import-outside-toplevel
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

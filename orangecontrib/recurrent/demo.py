@@ -7,8 +7,7 @@
 With a screen (``DISPLAY`` or ``WAYLAND_DISPLAY`` set and ``QT_QPA_PLATFORM``
 not ``offscreen``) this opens Orange's canvas on tutorial 1 (noisy sine ->
 Windowing -> LSTM -> Forecast Plot), as ``python -m Orange.canvas`` would,
-but without its update check, notification feed and usage statistics, which
-are the canvas' only network requests. With no screen it runs the tutorial
+in a process of its own. With no screen it runs the tutorial
 with the headless runner, prints what every widget did and writes a picture
 of the workflow (``workflow.png``) and of every widget to ``--out``.
 """
@@ -44,19 +43,17 @@ def has_screen(environ=None) -> bool:
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
+def canvas_command(path: str) -> list:
+    """The command that opens Orange's canvas on ``path``: Orange's own
+    entry point, so the canvas starts as the user has set it up (its update
+    check and notifications follow Orange's settings)."""
+    return [sys.executable, "-m", "Orange.canvas", path]
+
+
 def open_canvas(path: str) -> int:
     """Open Orange's canvas on `path`; return when the user closes it."""
-    # pylint: disable=import-outside-toplevel
-    from Orange.canvas import __main__ as canvas_main
-
-    # The canvas' application set-up starts three background requests (a
-    # version check, a notification feed and, if enabled, usage statistics);
-    # a tutorial needs none of them.
-    for name in ("check_for_updates", "pull_notifications",
-                 "send_usage_statistics"):
-        if hasattr(canvas_main, name):
-            setattr(canvas_main, name, lambda: None)
-    return canvas_main.main(["orange-canvas", path])
+    import subprocess  # pylint: disable=import-outside-toplevel
+    return subprocess.call(canvas_command(path))
 
 
 def _open_category(toolbox, name: str):

@@ -13,11 +13,12 @@ from typing import Optional, Sequence
 import torch
 from torch import nn
 
-__all__ = ["RecurrentNetwork", "CELLS", "recurrent_layers",
-           "last_layer_state"]
+from orangecontrib.recurrent.options import check_cell, layer_dropout
 
-#: Cell name -> torch module class.
-CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+__all__ = ["RecurrentNetwork", "recurrent_layers", "last_layer_state"]
+
+#: Cell name (options.CELLS) -> torch module class.
+_MODULES = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
 def recurrent_layers(cell: str, input_size: int, hidden_size: int,
@@ -28,18 +29,15 @@ def recurrent_layers(cell: str, input_size: int, hidden_size: int,
     Dropout only exists between layers, so with one layer it is not passed
     to torch (which would warn).
     """
-    cell = cell.lower()
-    if cell not in CELLS:
-        raise ValueError(f"Unknown cell '{cell}'; choose one of "
-                         f"{', '.join(CELLS)}.")
+    cell = check_cell(cell)
     kwargs = dict(input_size=int(input_size), hidden_size=int(hidden_size),
                   num_layers=int(num_layers), batch_first=True,
                   bidirectional=bool(bidirectional))
-    if num_layers > 1:
-        kwargs["dropout"] = float(dropout)
+    if layer_dropout(num_layers, dropout):
+        kwargs["dropout"] = layer_dropout(num_layers, dropout)
     if cell == "rnn":
         kwargs["nonlinearity"] = "tanh"
-    return CELLS[cell](**kwargs)
+    return _MODULES[cell](**kwargs)
 
 
 def last_layer_state(state, num_directions: int) -> torch.Tensor:

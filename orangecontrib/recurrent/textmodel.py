@@ -15,20 +15,21 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from Orange.base import Model
 from Orange.data import Domain, Table
 from Orange.data.table import DomainTransformationError
 
-from orangecontrib.recurrent.learner import RecurrentModel, class_shares
+from orangecontrib.recurrent.model import TorchModel
 from orangecontrib.recurrent.network import (
     last_layer_state, recurrent_layers,
 )
+from orangecontrib.recurrent.options import CLASSIFICATION
+from orangecontrib.recurrent.scaling import class_shares
 from orangecontrib.recurrent.text import (
     PAD, Vocabulary, document_tokens,
     text_incompatibility_reason, text_variables,
 )
 from orangecontrib.recurrent.training import (
-    CLASSIFICATION, fit_network, forward_rows, seeded,
+    fit_network, forward_rows, seeded,
 )
 
 __all__ = ["TextNetwork", "TextModel", "fit_text"]
@@ -91,7 +92,7 @@ class TextNetwork(nn.Module):
         return self.head(last_layer_state(state, self.num_directions))
 
 
-class TextModel(RecurrentModel):
+class TextModel(TorchModel):
     """A recurrent text classifier as an Orange model: vocabulary, network
     weights (CPU numpy arrays in the pickle) and the training corpus'
     preprocessing.
@@ -102,16 +103,15 @@ class TextModel(RecurrentModel):
     times) map to OOV. A Corpus that was never preprocessed is preprocessed
     as the training corpus was before its tokens are read.
 
-    Shares :class:`RecurrentModel`'s history, stop reason, device handling
-    and pickling; ``predict`` on a plain array is not possible.
+    Shares :class:`~orangecontrib.recurrent.model.TorchModel`'s history,
+    stop reason, device handling and pickling; ``predict`` on a plain array
+    is not possible.
     """
 
     def __init__(self, domain: Domain, network: TextNetwork,
                  vocabulary: Vocabulary, sequence_length: int, params: dict,
                  class_prior=None, fit_result=None, preprocessor=None):
-        # RecurrentModel.__init__ describes a numeric-sequence network;
-        # take the parts that apply.
-        Model.__init__(self, domain)  # pylint: disable=non-parent-init-called
+        super().__init__(domain)
         self.params = dict(params)
         self.task = CLASSIFICATION
         self.target_mean, self.target_scale = 0.0, 1.0
@@ -123,15 +123,8 @@ class TextModel(RecurrentModel):
         self.architecture = network.architecture
         self._keep_network(network, fit_result)
 
-    def network(self) -> TextNetwork:
-        """The live torch module, rebuilt from the state_dict when needed."""
-        if self._network is None:
-            network = TextNetwork(**self.architecture)
-            network.load_state_dict(
-                {k: torch.from_numpy(v) for k, v in self.state_dict.items()})
-            self._network = network
-        self._network.to(self._predict_device()).eval()
-        return self._network
+    def _network_class(self):
+        return TextNetwork
 
     def data_to_model_domain(self, data: Table,
                              progress_callback=None) -> Table:

@@ -9,18 +9,25 @@ hand-written PyTorch loop does, and as fast.
 import contextlib
 import math
 import warnings
-from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Union
+from typing import Callable, Optional, Union
 
 import torch
 from torch import nn
 
-__all__ = ["EpochReport", "FitResult", "TrainingCancelled", "fit_network",
-           "evaluate_loss", "forward_rows", "resolve_device", "seeded",
-           "REGRESSION", "CLASSIFICATION"]
+from orangecontrib.recurrent.options import (
+    CLASSIFICATION, REGRESSION, resolve_device, validation_rows,
+)
+from orangecontrib.recurrent.reports import (
+    LOSS_CHANGE, LOSS_CROSS_ENTROPY, LOSS_STANDARDIZED, EpochReport,
+    FitResult, StopReason, TrainingCancelled,
+)
 
-REGRESSION = "regression"
-CLASSIFICATION = "classification"
+# EpochReport, FitResult and TrainingCancelled are defined in reports.py
+# (no torch) and importable from here too: models pickled before they moved
+# name training.EpochReport.
+__all__ = ["EpochReport", "FitResult", "StopReason", "TrainingCancelled",
+           "fit_network", "evaluate_loss", "forward_rows", "resolve_device",
+           "seeded", "LOSS_CHANGE", "LOSS_CROSS_ENTROPY", "LOSS_STANDARDIZED"]
 
 #: Floats that one no-gradient forward pass may hold in the recurrent
 #: layer's gate activations (64 MB), when evaluating or predicting.
@@ -29,54 +36,7 @@ FORWARD_VALUES = 1 << 24
 #: Gates per unit: torch computes them for all steps of a batch at once.
 _GATES = {"LSTM": 4, "GRU": 3}
 
-
-@dataclass(frozen=True)
-class EpochReport:
-    """What one finished epoch reports to the callback.
-
-    ``epoch`` counts from 1 to ``epochs``. Losses are means over rows, on the
-    scale the network is trained on (a standardized target for regression,
-    cross-entropy for classification). ``val_loss`` is None when there is no
-    validation tail.
-    """
-    epoch: int
-    epochs: int
-    train_loss: float
-    val_loss: Optional[float] = None
-
-
-class TrainingCancelled(Exception):
-    """Raise from a callback to abandon training; it propagates to the caller."""
-
-
-@dataclass
-class FitResult:
-    """How :func:`fit_network` ended.
-
-    ``history`` has one report per finished epoch with a finite loss;
-    ``best_epoch`` is the epoch whose weights the network holds now;
-    ``stop_reason`` says in words why training ended.
-    """
-    history: List[EpochReport] = field(default_factory=list)
-    stop_reason: str = ""
-    best_epoch: int = 0
-    epochs_trained: int = 0
-    device: str = "cpu"
-    n_validation: int = 0
-
-
 Callback = Callable[[EpochReport], Optional[bool]]
-
-
-def resolve_device(device: Union[str, torch.device, None]) -> torch.device:
-    """"auto" (or None) -> cuda if available, else cpu; "cpu"/"cuda" as named."""
-    if device is None or str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("Device 'cuda' was asked for, but torch finds no "
-                         "CUDA device here; use 'auto' or 'cpu'.")
-    return device
 
 
 @contextlib.contextmanager
@@ -179,7 +139,8 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
                 patience: Optional[int] = 5,
                 random_state: Optional[int] = 0,
                 device: Union[str, torch.device, None] = "auto",
-                callback: Optional[Callback] = None) -> FitResult:
+                callback: Optional[Callback] = None, run: int = 1,
+                loss_name: Optional[str] = None) -> FitResult:
     """Train ``network`` in place with Adam and return how it went.
 
     Parameters
@@ -216,6 +177,13 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
         Called after each epoch. Returning True stops training (the network
         keeps the weights it would keep at a normal end); raising
         :class:`TrainingCancelled` abandons it and propagates.
+    run : int
+        Which network of one fit this is (1, or 2 for auto's second); the
+        epoch reports carry it.
+    loss_name : str, optional
+        What the loss measures, for the epoch reports; default: the MSE of a
+        standardized target for regression, cross-entropy for
+        classification.
 
     Raises
     ------
@@ -240,9 +208,7 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     n = len(X)
     if n < 1:
         raise ValueError("There are no rows to train on.")
-    n_val = int(n * validation_size)
-    if n_val < batch_size or n - n_val < 1:
-        n_val = 0
+    n_val = validation_rows(n, validation_size, batch_size)
     n_train = n - n_val
     X_train, y_train = X[:n_train], y[:n_train]
     X_val, y_val = X[n_train:], y[n_train:]
@@ -257,10 +223,13 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     else:
         generator.manual_seed(int(random_state))
 
+    if loss_name is None:
+        loss_name = LOSS_STANDARDIZED if task == REGRESSION \
+            else LOSS_CROSS_ENTROPY
     result = FitResult(device=str(device), n_validation=n_val)
     last_finite = _snapshot(network)
     best_state, best_val = None, math.inf
-    stop_reason = f"trained all {epochs} epochs"
+    stop, stop_reason = StopReason.COMPLETED, f"trained all {epochs} epochs"
     for epoch in range(1, epochs + 1):
         order = torch.randperm(n_train, generator=generator).to(device)
         total = torch.zeros((), device=device)
@@ -285,6 +254,7 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
                 raise ValueError(
                     f"The loss became {what} in the first epoch; lower the "
                     f"learning rate (now {learning_rate:g}).")
+            stop = StopReason.NOT_FINITE
             stop_reason = (f"the loss became {what} in epoch {epoch}; "
                            f"kept the weights of epoch {epoch - 1} (lower the "
                            f"learning rate, now {learning_rate:g})")
@@ -293,16 +263,19 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
 
         last_finite = _snapshot(network)
         result.epochs_trained = epoch
-        report = EpochReport(epoch, epochs, train_loss, val_loss)
+        report = EpochReport(epoch, epochs, train_loss, val_loss, run=run,
+                             loss_name=loss_name)
         result.history.append(report)
         if val_loss is not None and val_loss < best_val:
             best_val, best_state, result.best_epoch = \
                 val_loss, last_finite, epoch
         if callback is not None and callback(report) is True:
+            stop = StopReason.CALLBACK
             stop_reason = f"stopped by the callback after epoch {epoch}"
             break
         if patience and val_loss is not None \
                 and epoch - result.best_epoch >= patience:
+            stop = StopReason.EARLY_STOPPING
             stop_reason = (f"early stopping: the validation loss did not "
                            f"improve for {patience} epochs")
             break
@@ -315,5 +288,5 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     else:
         result.best_epoch = result.epochs_trained
     network.eval()
-    result.stop_reason = stop_reason
+    result.stop, result.stop_reason = stop, stop_reason
     return result

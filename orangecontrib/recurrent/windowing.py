@@ -20,10 +20,14 @@ from Orange.data import (
     ContinuousVariable, DiscreteVariable, Domain, Table, TimeVariable, Variable,
 )
 
+from orangecontrib.recurrent.series import (
+    choose_time_variable, resolve_variable, series_columns,
+)
+
 __all__ = [
     "make_windows", "chronological_split", "window_layout", "WindowLayout",
     "sequences_from_rows", "series_name", "lag_name", "WindowingReport",
-    "find_time_variable", "interpolate_inner", "time_order", "held_out_rows",
+    "held_out_rows", "requested_test_rows",
 ]
 
 #: What to do with missing values inside a series.
@@ -131,60 +135,6 @@ def sequences_from_rows(X: np.ndarray, domain: Domain,
     return X[:, layout.columns].astype(dtype, copy=False)
 
 
-def _resolve(domain: Domain, var: VarLike) -> Variable:
-    try:
-        return domain[var if isinstance(var, str) else var.name]
-    except (KeyError, ValueError, IndexError):
-        raise ValueError(f"Variable '{var}' is not in the data.") from None
-
-
-def find_time_variable(data: Table) -> Optional[Variable]:
-    """The table's time variable: orange3-timeseries' ``time_variable``, else
-    the first TimeVariable among attributes, class and metas."""
-    time_var = getattr(data, "time_variable", None)
-    if time_var is not None:
-        return time_var
-    for var in data.domain.variables + data.domain.metas:
-        if isinstance(var, TimeVariable):
-            return var
-    return None
-
-
-def time_order(data: Table, time_var: Optional[Variable]) -> tuple:
-    """Row order that puts ``data`` in time order, and the times in that order.
-
-    Rows are sorted by ``time_var``, ties kept in row order; without a time
-    variable, row order is time order and the times are row indices. Returns
-    ``(order, times)``; raises ValueError when the time has missing values.
-    """
-    if time_var is None:
-        order = np.arange(len(data))
-        return order, order.astype(float)
-    times = data.get_column(time_var).astype(float)
-    if np.isnan(times).any():
-        raise ValueError(f"Time variable '{time_var.name}' has missing "
-                         "values; rows cannot be put in time order.")
-    order = np.argsort(times, kind="stable")
-    return order, times[order]
-
-
-def interpolate_inner(values: np.ndarray) -> tuple:
-    """Linearly interpolate NaNs that lie between two observed values.
-
-    Leading and trailing NaNs stay (nothing to interpolate from); returns the
-    new array and the number of values filled.
-    """
-    values = np.array(values, dtype=float)
-    missing = np.isnan(values)
-    if not missing.any() or missing.all():
-        return values, 0
-    index = np.arange(len(values))
-    known = index[~missing]
-    inner = missing & (index > known[0]) & (index < known[-1])
-    values[inner] = np.interp(index[inner], known, values[known])
-    return values, int(inner.sum())
-
-
 def _sliding(values: np.ndarray, window_length: int) -> np.ndarray:
     return np.lib.stride_tricks.sliding_window_view(values, window_length)
 
@@ -245,16 +195,11 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         raise ValueError("The data is empty.")
     domain = data.domain
 
-    if time is False:
-        time_var = None
-    elif time is not None:
-        time_var = _resolve(domain, time)
-    else:
-        time_var = find_time_variable(data)
-    target_var = _resolve(domain, target) if target is not None \
+    time_var = choose_time_variable(data, time)
+    target_var = resolve_variable(domain, target) if target is not None \
         else domain.class_var
     if series is not None:
-        series_vars = [_resolve(domain, s) for s in series]
+        series_vars = [resolve_variable(domain, s) for s in series]
     elif target_var is not None and target_var.is_continuous:
         series_vars = [target_var]
     else:
@@ -279,16 +224,12 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
             f"The series has {n_rows} rows; window length {window_length} "
             f"plus horizon {horizon} needs at least {needed}.")
 
-    order, times = time_order(data, time_var)
-
-    columns = {}
-    n_interpolated = 0
-    for var in dict.fromkeys(series_vars + [target_var]):
-        values = data.get_column(var).astype(float)[order]
-        if missing == MISSING_INTERPOLATE:
-            values, filled = interpolate_inner(values)
-            n_interpolated += filled
-        columns[var] = values
+    prepared = series_columns(data, list(dict.fromkeys(series_vars
+                                                       + [target_var])),
+                              time_var, missing == MISSING_INTERPOLATE)
+    columns = {var: prepared.columns[var.name]
+               for var in dict.fromkeys(series_vars + [target_var])}
+    times, n_interpolated = prepared.times, prepared.n_interpolated
 
     n_windows = n_rows - window_length - horizon + 1
     # (windows, L, series): views into the series, no copy until the stack.
@@ -352,18 +293,24 @@ def chronological_split(table: Table, test_size: float = 0.2) -> tuple:
     return table[:n - n_test], table[n - n_test:]
 
 
+def requested_test_rows(n: int, test_size: float = 0.2) -> int:
+    """The test rows that ``test_size`` asks for out of ``n``, before
+    :func:`held_out_rows` keeps at least one row on each side: a share in
+    (0, 1) is rounded, a count >= 1 is taken as it is."""
+    if isinstance(test_size, float) and 0 < test_size < 1:
+        return int(round(n * test_size))
+    if test_size >= 1 and float(test_size).is_integer():
+        return int(test_size)
+    raise ValueError("test_size must be a share in (0, 1) or a row count.")
+
+
 def held_out_rows(n: int, test_size: float = 0.2) -> int:
     """How many of ``n`` rows :func:`chronological_split` puts in the test part.
 
     ``test_size`` is a share in (0, 1) or a row count >= 1; the result is at
     least 1 and leaves at least one training row.
     """
-    if isinstance(test_size, float) and 0 < test_size < 1:
-        n_test = int(round(n * test_size))
-    elif test_size >= 1 and float(test_size).is_integer():
-        n_test = int(test_size)
-    else:
-        raise ValueError("test_size must be a share in (0, 1) or a row count.")
+    n_test = requested_test_rows(n, test_size)
     n_test = min(max(n_test, 1), n - 1) if n >= 2 else 0
     if n_test == 0:
         raise ValueError("Need at least two rows to split into train and test.")

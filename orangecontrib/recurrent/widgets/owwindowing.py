@@ -21,9 +21,10 @@ from Orange.widgets.utils.itemmodels import DomainModel
 from Orange.widgets.utils.widgetpreview import WidgetPreview
 from Orange.widgets.widget import Input, Msg, Output, OWWidget
 
+from orangecontrib.recurrent.series import find_time_variable
 from orangecontrib.recurrent.windowing import (
-    MISSING_DROP, MISSING_INTERPOLATE, chronological_split,
-    find_time_variable, make_windows,
+    MISSING_DROP, MISSING_INTERPOLATE, chronological_split, make_windows,
+    requested_test_rows,
 )
 
 __all__ = ["OWWindowing"]
@@ -239,7 +240,7 @@ class OWWindowing(OWWidget):
         share = self.test_share / 100
         # held_out_rows keeps one training row by shrinking the test part;
         # a share that asks for every row is the user's error, said so.
-        if n < 2 or int(round(n * share)) >= n:
+        if n < 2 or requested_test_rows(n, share) >= n:
             self.Error.no_train_rows(self.test_share, _plural(n, "window"))
             return None, None
         return chronological_split(windows, share)

@@ -1,0 +1,149 @@
+"""Training a recurrent network on numeric sequences: the rows made ready
+(checked, viewed as ``(rows, steps, series)``, their statistics) and one
+network fit on them, global or relative.
+
+The learner (:mod:`orangecontrib.recurrent.learner`) decides how many
+networks to fit and which to keep (:mod:`orangecontrib.recurrent.autonorm`);
+this module fits one. torch is imported only inside :func:`fit_series`.
+"""
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import scipy.sparse as sp
+
+from Orange.data import Domain, Table
+
+from orangecontrib.recurrent.model import RecurrentModel
+from orangecontrib.recurrent.options import (
+    CLASSIFICATION, REGRESSION, RELATIVE,
+)
+from orangecontrib.recurrent.reports import LOSS_CHANGE
+from orangecontrib.recurrent.scaling import (
+    check_inputs_vary, check_target_varies, class_shares, missing_message,
+    relative_target, safe_scale, series_statistics,
+)
+from orangecontrib.recurrent.windowing import sequences_from_rows
+
+__all__ = ["SeriesData", "prepare_series", "fit_series"]
+
+
+@dataclass
+class SeriesData:
+    """Training rows as the network reads them.
+
+    ``X`` is the table's 2-D array; ``sequences`` a view of it as
+    ``(rows, steps, series)``; ``y`` the target (float64); ``targets`` the
+    class indices (classification) or None; ``mean``/``std`` the inputs'
+    per-series statistics; ``target_index`` the target's series in the
+    window (None when it is not there; regression only).
+    """
+    domain: Domain
+    X: np.ndarray
+    sequences: np.ndarray
+    y: np.ndarray
+    task: str
+    n_outputs: int
+    mean: np.ndarray
+    std: np.ndarray
+    targets: Optional[np.ndarray] = None
+    prior: Optional[np.ndarray] = None
+    target_index: Optional[int] = None
+
+
+def prepare_series(data: Table, normalization: str) -> SeriesData:
+    """Check the rows and view them as sequences; no copy, no cast.
+
+    Raises ValueError for empty or one-row data, missing or infinite inputs,
+    a constant input series, a missing or constant target, a single class,
+    and a normalization the data does not allow.
+    """
+    domain = data.domain
+    if len(data) == 0:
+        raise ValueError("The data is empty.")
+    if len(data) < 2:
+        raise ValueError("Training needs at least two rows.")
+    X = data.X.toarray() if sp.issparse(data.X) else data.X
+    # A view of the data (a reshape when the window's columns are in order,
+    # as make_windows puts them): the network standardizes, and training
+    # casts each batch; only a GPU gets a float32 copy.
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    sequences = sequences_from_rows(X, domain, dtype=dtype)
+    mean, std, finite = series_statistics(sequences)
+    if not finite:
+        raise ValueError(missing_message(X, domain))
+    check_inputs_vary(domain, mean, std)
+
+    class_var = domain.class_var
+    y = np.asarray(data.Y, dtype=np.float64).reshape(len(data))
+    if not np.isfinite(y).all():
+        raise ValueError(
+            f"The target '{class_var.name}' has missing values in "
+            f"{int((~np.isfinite(y)).sum())} rows. Let Windowing "
+            "interpolate the series, or remove those rows.")
+    series = SeriesData(domain, X, sequences, y, REGRESSION, 1, mean, std)
+    if class_var.is_continuous:
+        check_target_varies(class_var.name, y)
+        series.target_index = relative_target(domain)
+        if normalization == RELATIVE and series.target_index is None:
+            raise ValueError(
+                f"Relative normalization predicts the change of the target "
+                f"from its series' last value in the window, but the target "
+                f"'{class_var.name}' is not among the window's series. Add "
+                "it to the series in Windowing, or use global normalization.")
+    else:
+        if normalization == RELATIVE:
+            raise ValueError(
+                "Relative normalization is for numeric targets (it predicts "
+                f"a change); '{class_var.name}' is categorical. Use global "
+                "(or auto, which is global here).")
+        series.task = CLASSIFICATION
+        series.n_outputs = len(class_var.values)
+        series.targets = y.astype(np.int64)
+        series.prior = class_shares(series.targets, class_var)
+    return series
+
+
+def fit_series(learner, series: SeriesData, relative: bool,
+               run: int = 1) -> RecurrentModel:
+    """Train one network, global or relative, with ``learner``'s parameters
+    and return it as a RecurrentModel (whose target scaling is of the changes
+    when relative). ``run`` numbers the network in its fit's epoch reports.
+    """
+    # pylint: disable=import-outside-toplevel
+    from orangecontrib.recurrent.network import RecurrentNetwork
+    from orangecontrib.recurrent.training import fit_network, seeded
+    y, sequences = series.y, series.sequences
+    in_mean, in_std = series.mean, series.std
+    t_mean, t_scale, t = 0.0, 1.0, series.targets
+    loss_name = None  # the fit loop's default for the task
+    if relative:
+        in_mean, in_std, _ = series_statistics(sequences, True)
+        in_std = np.array([safe_scale(s, m) for s, m in zip(in_std, in_mean)])
+        change = y - sequences[:, -1, series.target_index]
+        t_mean = float(change.mean())
+        t_scale = safe_scale(float(change.std()), t_mean)
+        t = ((change - t_mean) / t_scale).astype(np.float32)
+        loss_name = LOSS_CHANGE
+    elif series.task == REGRESSION:
+        t_mean, t_scale = float(y.mean()), float(y.std())
+        t = ((y - t_mean) / t_scale).astype(np.float32)
+    with seeded(learner.random_state):
+        network = RecurrentNetwork(
+            n_series=sequences.shape[2], n_outputs=series.n_outputs,
+            cell=learner.cell, hidden_size=learner.hidden_size,
+            num_layers=learner.num_layers,
+            bidirectional=learner.bidirectional, dropout=learner.dropout,
+            input_mean=in_mean, input_scale=in_std, relative=relative)
+        result = fit_network(
+            network, sequences, t, task=series.task, epochs=learner.epochs,
+            batch_size=learner.batch_size,
+            learning_rate=learner.learning_rate, clip_norm=learner.clip_norm,
+            validation_size=learner.validation_size,
+            patience=learner.patience, random_state=learner.random_state,
+            device=learner.device, callback=learner.callback, run=run,
+            loss_name=loss_name)
+    return RecurrentModel(
+        series.domain, network, learner.params, series.task,
+        target_mean=t_mean, target_scale=t_scale, class_prior=series.prior,
+        fit_result=result, target_index=series.target_index)

@@ -1,0 +1,179 @@
+"""The LSTM/GRU widget's settings form: its controls, the learner's
+arguments they make, and how a report names them."""
+from AnyQt.QtCore import Qt
+
+from Orange.widgets import gui
+
+from orangecontrib.recurrent.widgets.utils.lossplot import format_loss
+from orangecontrib.recurrent.options import (
+    CELLS, DEVICES, NORMALIZATIONS, layer_dropout,
+)
+
+__all__ = ["add_form", "learner_params", "report_parameters",
+           "training_summary", "CELL_LABELS",
+           "DEVICE_LABELS", "NORMALIZATION_LABELS"]
+
+CELL_LABELS = ("LSTM", "GRU", "RNN (tanh)")
+DEVICE_LABELS = ("Auto (GPU if there is one)", "CPU", "GPU (CUDA)")
+NORMALIZATION_LABELS = ("Global", "Relative to the window's last value",
+                        "Auto")
+
+
+def add_form(widget):
+    """The Network, Training, Stopping and Text boxes in the control area,
+    bound to ``widget``'s settings; sets ``widget.dropout_spin`` and
+    ``widget.text_box`` (hidden until text arrives)."""
+    def spin(box, attr, minv, maxv, label, suffix="", **kwargs):
+        control = gui.spin(
+            box, widget, attr, minv, maxv, label=label,
+            callback=widget.settings_changed, controlWidth=90,
+            alignment=Qt.AlignRight, **kwargs)
+        # with `checked`, gui.spin returns (check box, spin box)
+        spin_box = control[1] if isinstance(control, tuple) else control
+        spin_box.setSuffix(suffix)
+        return spin_box
+
+    box = gui.vBox(widget.controlArea, "Network")
+    gui.comboBox(box, widget, "cell_index", items=CELL_LABELS,
+                 label="Cell:", orientation=Qt.Horizontal,
+                 callback=widget._on_cell_changed,
+                 tooltip="LSTM and GRU remember over long windows; the "
+                         "plain RNN is the simplest and forgets fastest.")
+    spin(box, "hidden_size", 1, 1024, "Hidden units:",
+         tooltip="Units per layer (and direction).")
+    spin(box, "num_layers", 1, 8, "Layers:",
+         tooltip="Recurrent layers stacked on each other.")
+    gui.checkBox(box, widget, "bidirectional", "Bidirectional",
+                 callback=widget.settings_changed,
+                 tooltip="Also read each window backwards.")
+    widget.dropout_spin = spin(
+        box, "dropout", 0.0, 0.9, "Dropout between layers:", step=0.05,
+        spinType=float, decimals=2,
+        tooltip="Only acts between stacked layers (2 or more).")
+
+    box = gui.vBox(widget.controlArea, "Training")
+    spin(box, "epochs", 1, 10000, "Epochs:",
+         tooltip="Passes over the training rows.")
+    spin(box, "batch_size", 1, 65536, "Batch size:",
+         tooltip="Rows per gradient step.")
+    spin(box, "learning_rate", 0.00001, 1.0, "Learning rate:",
+         step=0.0001, spinType=float, decimals=5,
+         tooltip="Adam's step size; lower it if the loss jumps or "
+                 "turns NaN.")
+    spin(box, "clip_norm", 0.01, 100.0, "Clip gradients at:",
+         step=0.1, spinType=float, decimals=2, checked="clip_gradients",
+         checkCallback=widget.settings_changed,
+         tooltip="Scale down gradients whose norm is larger; keeps "
+                 "recurrent networks from exploding.")
+    spin(box, "random_seed", 0, 2 ** 31 - 1, "Random seed:",
+         checked="fixed_seed", checkCallback=widget.settings_changed,
+         tooltip="The same seed and data give the same model (on the "
+                 "CPU). Unchecked: a different model each time.")
+    gui.comboBox(box, widget, "device_index", items=DEVICE_LABELS,
+                 label="Device:", orientation=Qt.Horizontal,
+                 callback=widget.settings_changed)
+    gui.comboBox(
+        box, widget, "normalization_index", items=NORMALIZATION_LABELS,
+        label="Normalization:", orientation=Qt.Horizontal,
+        callback=widget.settings_changed,
+        tooltip="Global: scale with the training values; predictions "
+                "stay about in their range.\nRelative: read each window "
+                "as differences from its last value and predict the "
+                "change, so forecasts can follow a trend beyond the "
+                "training range (numeric targets only).\nAuto: global, "
+                "unless it does no better than the last value on the "
+                "validation rows; then train a relative network too "
+                "and keep the better one.")
+
+    box = gui.vBox(widget.controlArea, "Stopping")
+    spin(box, "validation_share", 0, 50, "Validation share:", suffix=" %",
+         tooltip="The last part of the training rows (in time order) "
+                 "only measures the validation loss. 0: none.")
+    spin(box, "patience", 1, 1000, "Early stopping after:",
+         suffix=" epochs", checked="early_stopping",
+         checkCallback=widget.settings_changed,
+         tooltip="Stop when the validation loss has not improved for "
+                 "this many epochs; the best weights are kept.")
+
+    # Shown only for text: a corpus is read word by word.
+    widget.text_box = box = gui.vBox(widget.controlArea, "Text")
+    spin(box, "embedding_size", 1, 1024, "Embedding size:",
+         tooltip="Numbers per word: each word of the vocabulary gets a "
+                 "learned vector of this length.")
+    spin(box, "vocabulary_size", 1, 1000000, "Vocabulary size:",
+         tooltip="The most frequent training words that get their own "
+                 "vector; every other word shares one 'unknown' vector.")
+    spin(box, "min_count", 1, 1000, "Minimal word count:",
+         tooltip="Words seen fewer times in the training documents "
+                 "count as unknown.")
+    spin(box, "sequence_length", 1, 100000, "Words per document:",
+         tooltip="The network reads each document's first words, up "
+                 "to this many; shorter documents are padded (the "
+                 "padding is skipped).")
+    widget.text_box.hide()
+
+
+def learner_params(widget) -> dict:
+    """The RecurrentLearner's arguments from the current settings."""
+    return dict(
+        cell=CELLS[widget.cell_index], hidden_size=widget.hidden_size,
+        num_layers=widget.num_layers, bidirectional=widget.bidirectional,
+        dropout=layer_dropout(widget.num_layers, widget.dropout),
+        epochs=widget.epochs, batch_size=widget.batch_size,
+        learning_rate=widget.learning_rate,
+        clip_norm=widget.clip_norm if widget.clip_gradients else None,
+        validation_size=widget.validation_share / 100,
+        patience=widget.patience if widget.early_stopping else None,
+        random_state=widget.random_seed if widget.fixed_seed else None,
+        device=DEVICES[widget.device_index],
+        normalization=NORMALIZATIONS[widget.normalization_index],
+        embedding_size=widget.embedding_size,
+        vocabulary_size=widget.vocabulary_size, min_count=widget.min_count,
+        sequence_length=widget.sequence_length)
+
+
+def report_parameters(widget, is_text: bool) -> tuple:
+    """The learner's parameters as the report lists them."""
+    params = widget.learner_params()
+    return (
+        ("Cell", CELL_LABELS[widget.cell_index]),
+        ("Hidden units", params["hidden_size"]),
+        ("Layers", params["num_layers"]),
+        ("Bidirectional", "yes" if params["bidirectional"] else "no"),
+        ("Dropout", params["dropout"]),
+        ("Epochs", params["epochs"]),
+        ("Batch size", params["batch_size"]),
+        ("Learning rate", params["learning_rate"]),
+        ("Gradient clipping", params["clip_norm"] or "off"),
+        ("Random seed", "none" if params["random_state"] is None
+         else params["random_state"]),
+        ("Device", DEVICE_LABELS[widget.device_index]),
+        ("Normalization", NORMALIZATION_LABELS[widget.normalization_index]),
+        ("Validation share", f"{widget.validation_share}%"),
+        ("Early stopping", f"after {widget.patience} epochs"
+         if widget.early_stopping else "off"),
+    ) + ((
+        ("Embedding size", params["embedding_size"]),
+        ("Vocabulary size", params["vocabulary_size"]),
+        ("Minimal word count", params["min_count"]),
+        ("Words per document", params["sequence_length"]),
+    ) if is_text else ())
+
+
+def training_summary(model, seconds: float, auto: bool) -> str:
+    """The status line after training: epochs, time, kept epoch's losses,
+    why it stopped and (for auto) which normalization."""
+    history = model.history
+    best = next((r for r in history if r.epoch == model.best_epoch),
+                history[-1] if history else None)
+    text = (f"Trained {model.epochs_trained} epochs on "
+            f"{model.device_used} in {seconds:.1f} s; ")
+    if best is not None:
+        text += (f"kept epoch {best.epoch}: training loss "
+                 f"{format_loss(best.train_loss)}")
+        if best.val_loss is not None:
+            text += f", validation loss {format_loss(best.val_loss)}"
+    text += f".\nStopped: {model.stop_reason}."
+    if auto and getattr(model, "normalization_reason", ""):
+        text += f"\nNormalization {model.normalization_reason}."
+    return text
