@@ -4,6 +4,7 @@ This runs before any test module imports Qt or torch, which is why the
 environment is set at import time and not in a fixture.
 """
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,6 +19,12 @@ for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.makedirs(os.environ[_name], exist_ok=True)
 
 import pytest  # noqa: E402
+
+
+def pytest_unconfigure(config):  # pylint: disable=unused-argument
+    """Leave nothing in the system temp directory: the settings dirs go
+    when the run ends."""
+    shutil.rmtree(_SETTINGS_DIR, ignore_errors=True)
 
 
 # Orange3-Text (an optional test dependency) starts downloading tens of MB of

@@ -10,6 +10,7 @@ import glob
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
 import unittest
 
@@ -71,6 +72,10 @@ class TestTutorials(unittest.TestCase):
     outputs = {}
     widgets = {}
     saved = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out_dir, ignore_errors=True)
 
     @classmethod
     def setUpClass(cls):

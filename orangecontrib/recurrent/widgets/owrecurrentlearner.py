@@ -28,7 +28,8 @@ from orangecontrib.recurrent.learner import RecurrentLearner
 from orangecontrib.recurrent.options import AUTO, GLOBAL, NORMALIZATIONS
 from orangecontrib.recurrent.reports import StopReason, TrainingCancelled
 from orangecontrib.recurrent.widgets.utils.learnerform import (
-    add_form, learner_params, report_parameters, training_summary,
+    add_form, epoch_status, learner_params, report_parameters,
+    training_summary,
 )
 from orangecontrib.recurrent.widgets.utils.lossplot import (
     EMPTY_TEXT, LossGraph, format_loss,
@@ -77,7 +78,8 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         pass
 
     class Outputs(OWBaseLearner.Outputs):
-        history = Output("Training History", Table, dynamic=False)
+        history = Output("Training History", Table, dynamic=False,
+                         explicit=True)  # drags link the Learner or Model
 
     class Warning(OWBaseLearner.Warning):
         training_stopped = Msg("Training stopped early: {}.")
@@ -243,13 +245,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             self.graph.start(report.epochs, report.loss_name)
         self._last_report = report
         self.graph.add(report)
-        text = (f"Epoch {report.epoch} of {report.epochs}: training loss "
-                f"{format_loss(report.train_loss)}")
-        if report.run > 1:
-            text = "Auto normalization, second network: " + text
-        if report.val_loss is not None:
-            text += f", validation loss {format_loss(report.val_loss)}"
-        self.status_label.setText(text + ".")
+        self.status_label.setText(epoch_status(report))
 
     def on_done(self, model: Optional[Model]):
         self._update_cancel()

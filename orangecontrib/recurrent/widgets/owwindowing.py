@@ -49,10 +49,12 @@ class OWWindowing(OWWidget):
     class Inputs:
         data = Input("Data", Table, default=True)
 
+    # Train Data is the default: a learner dragged from Windowing must not
+    # train on the held-out part. All windows are there when asked for.
     class Outputs:
-        windows = Output("Windowed Data", Table, default=True)
-        train = Output("Train Data", Table)
+        train = Output("Train Data", Table, default=True)
         test = Output("Test Data", Table)
+        windows = Output("Windowed Data", Table)
 
     class Error(OWWidget.Error):
         no_numeric = Msg("The data has no numeric column to make windows "

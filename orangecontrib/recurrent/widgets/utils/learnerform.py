@@ -9,7 +9,7 @@ from orangecontrib.recurrent.options import (
     CELLS, DEVICES, NORMALIZATIONS, layer_dropout,
 )
 
-__all__ = ["add_form", "learner_params", "report_parameters",
+__all__ = ["add_form", "epoch_status", "learner_params", "report_parameters",
            "training_summary", "CELL_LABELS",
            "DEVICE_LABELS", "NORMALIZATION_LABELS"]
 
@@ -177,3 +177,14 @@ def training_summary(model, seconds: float, auto: bool) -> str:
     if auto and getattr(model, "normalization_reason", ""):
         text += f"\nNormalization {model.normalization_reason}."
     return text
+
+
+def epoch_status(report) -> str:
+    """The status line while training: epoch and losses so far."""
+    text = (f"Epoch {report.epoch} of {report.epochs}: training loss "
+            f"{format_loss(report.train_loss)}")
+    if report.run > 1:
+        text = "Auto normalization, second network: " + text
+    if report.val_loss is not None:
+        text += f", validation loss {format_loss(report.val_loss)}"
+    return text + "."
