@@ -22,6 +22,8 @@ setup(
     license="GPL-3.0-or-later",
     packages=find_namespace_packages(include=["orangecontrib.*"]),
     package_data={
+        # F1 help, rendered from doc/widgets by tools/build_help.py
+        "orangecontrib.recurrent": ["help/*.html", "help/images/*.png"],
         "orangecontrib.recurrent.widgets": ["icons/*.svg"],
         "orangecontrib.recurrent.tutorials": ["*.ows"],
         "orangecontrib.recurrent.datasets": ["*.tab", "*.csv", "*.md"],

@@ -1,5 +1,5 @@
 """Canvas category "Recurrent": windowing, recurrent learners, forecasts."""
-import sysconfig
+import os
 
 NAME = "Recurrent"
 DESCRIPTION = "Recurrent neural networks (LSTM, GRU, RNN) for sequences " \
@@ -8,10 +8,11 @@ BACKGROUND = "#C8E6C9"
 ICON = "icons/category.svg"
 PRIORITY = 2100
 
-# Help pages: the built documentation when installed, else the development
-# tree's doc/ folder (Orange's add-on template does the same).
+# Help pages for F1: shipped in the package (orangecontrib/recurrent/help,
+# rendered from doc/widgets by tools/build_help.py), so help opens with no
+# network and no documentation build. The canvas' HtmlIndexProvider reads
+# the index's id="widgets" list; None: its default query.
 WIDGET_HELP_PATH = (
-    ("{DEVELOP_ROOT}/doc/_build/html/index.html", None),
-    ("{}/help/orange3-recurrent/index.html".format(
-        sysconfig.get_path("data")), None),
+    (os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__))), "help", "index.html"), None),
 )
