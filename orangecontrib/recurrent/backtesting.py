@@ -3,7 +3,9 @@
 Each origin is the last observed row before a held-out row; from every origin
 each model forecasts ``steps`` ahead, as :func:`~.forecasting.forecast` would,
 and the errors per step ahead are scored and kept (forecast intervals are
-their quantiles). No Qt, no torch.
+their quantiles). orange3-timeseries models (ARIMA, VAR) are backtested
+beside window models (:mod:`.tsmodels`), and every model's intervals are
+scored for coverage (:mod:`.calibration`). No Qt, no torch.
 """
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Union
@@ -13,10 +15,14 @@ import numpy as np
 from Orange.data import ContinuousVariable, DiscreteVariable, Domain, Table, Variable
 from Orange.data.util import get_unique_names_duplicates
 
+from orangecontrib.recurrent.calibration import (
+    MIN_ERRORS, achieved_coverage, coverage_table, past_error_bounds,
+)
 from orangecontrib.recurrent.rollout import (
     ForecastError, forecast_paths, limited_reason, model_name, model_window,
     prepare_series,
 )
+from orangecontrib.recurrent.tsmodels import is_ts_model, ts_paths, ts_series
 from orangecontrib.recurrent.windowing import held_out_rows
 
 __all__ = ["backtest", "BacktestResult"]
@@ -49,6 +55,15 @@ class BacktestResult:
         Why a model's forecasts stop at its horizon, or None.
     time_variable : Variable or None
         The series' time variable; without one, times are row indices.
+    coverage : float
+        Nominal coverage of ``lower`` and ``upper``.
+    lower, upper : ndarray, shape (models, origins, steps), or None
+        Each model's interval at each origin: its own (ARIMA, VAR) or from
+        its errors at earlier origins (see :mod:`.calibration`).
+    interval_sources : tuple of str
+        Where each model's intervals came from.
+    notes : tuple of str
+        How each model saw the data (e.g. ARIMA: fitted or re-filtered).
     """
     names: tuple
     targets: tuple
@@ -61,6 +76,11 @@ class BacktestResult:
     mape: np.ndarray
     limited: tuple
     time_variable: Optional[Variable] = None
+    coverage: float = 0.9
+    lower: Optional[np.ndarray] = None
+    upper: Optional[np.ndarray] = None
+    interval_sources: tuple = ()
+    notes: tuple = ()
 
     @property
     def errors(self) -> np.ndarray:
@@ -83,7 +103,28 @@ class BacktestResult:
             rmse=self.rmse[models], mae=self.mae[models],
             mape=self.mape[models],
             limited=tuple(self.limited[i] for i in models),
-            time_variable=self.time_variable)
+            time_variable=self.time_variable, coverage=self.coverage,
+            lower=None if self.lower is None else self.lower[models],
+            upper=None if self.upper is None else self.upper[models],
+            interval_sources=tuple(self.interval_sources[i] for i in models)
+            if self.interval_sources else (),
+            notes=tuple(self.notes[i] for i in models) if self.notes else ())
+
+    def achieved_coverage(self) -> tuple:
+        """Share of held-out values inside each model's interval per step
+        ahead, and how many origins were scored: ``(share, count)``, each of
+        shape (models, steps)."""
+        if self.lower is None:
+            shape = (len(self.names), self.steps)
+            return np.full(shape, np.nan), np.zeros(shape, dtype=int)
+        return achieved_coverage(self.actual, self.lower, self.upper)
+
+    def coverage_table(self, max_steps: Optional[int] = None) -> Table:
+        """Nominal against achieved coverage per model and step ahead, as a
+        Table (see :func:`.calibration.coverage_table`)."""
+        share, count = self.achieved_coverage()
+        return coverage_table(self.names, self.coverage, share, count,
+                              self.interval_sources, max_steps)
 
     def quantiles(self, coverage: float = 0.9, model: int = 0) -> tuple:
         """Empirical ``(1 -+ coverage) / 2`` quantiles of one model's errors
@@ -143,17 +184,19 @@ def _scores(actual: np.ndarray, predicted: np.ndarray) -> tuple:
 def backtest(models, data: Table, steps: int = 1,
              test_size: Union[float, int] = 0.2, time=None,
              names: Optional[Sequence[str]] = None,
-             progress_callback: Optional[Callable[[float], None]] = None
+             progress_callback: Optional[Callable[[float], None]] = None,
+             coverage: float = 0.9, refit: bool = False
              ) -> BacktestResult:
     """Rolling-origin backtest over the last part of a series.
 
     Parameters
     ----------
     models : Model or list of Models
-        Regression models trained on window tables (see :func:`forecast`).
+        Regression models trained on window tables (see :func:`forecast`),
+        or orange3-timeseries models (ARIMA, VAR; see :mod:`.tsmodels`).
     data : Table
         The series table, rows are time points (sorted by its time variable
-        as windowing does).
+        as windowing does); an orange3-timeseries Timeseries works too.
     steps : int
         Forecast 1..steps ahead from every origin.
     test_size : float or int
@@ -169,12 +212,18 @@ def backtest(models, data: Table, steps: int = 1,
     progress_callback : callable(float), optional
         Called with the share done after every model call; it may raise to
         cancel (widgets do, from a worker thread).
+    coverage : float
+        Nominal coverage of the intervals whose achieved coverage is
+        measured (``lower``, ``upper``, :meth:`BacktestResult.coverage_table`).
+    refit : bool
+        Time-series models: re-estimate the parameters at every origin
+        instead of once on the rows before the held-out part.
 
     Returns
     -------
     BacktestResult
-        Forecasts, actual values and scores per model and step ahead.
-        Each step is one model call for all origins.
+        Forecasts, actual values, scores and intervals per model and step
+        ahead. Each step is one model call for all origins.
     """
     if not isinstance(models, (list, tuple)):
         models = [models]
@@ -185,11 +234,15 @@ def backtest(models, data: Table, steps: int = 1,
     steps = int(steps)
     if steps < 1:
         raise ValueError("Steps ahead must be at least 1.")
-    windows = [model_window(m) for m in models]
+    if not 0 < coverage < 1:
+        raise ValueError("coverage must be in (0, 1).")
+    windows = [None if is_ts_model(m) else model_window(m) for m in models]
     if data is None or len(data) == 0:
         raise ForecastError("The data is empty.")
     n = len(data)
-    longest = max(lay.window_length + lay.horizon for _, lay in windows)
+    # A time-series model counts as a window of one row and horizon 1.
+    longest = max((w[1].window_length + w[1].horizon for w in windows if w),
+                  default=2)
     n_windows = n - longest + 1
     if n_windows < 2:
         raise ForecastError(
@@ -200,28 +253,58 @@ def backtest(models, data: Table, steps: int = 1,
     step_index = origins[:, None] + np.arange(1, steps + 1)[None, :]
     beyond = step_index >= n
     step_index = np.minimum(step_index, n - 1)
+    window_targets = {w[1].target_series for w in windows if w}
+    default_target = window_targets.pop() if len(window_targets) == 1 else None
 
     shape = (len(models), len(origins), steps)
     actual, predictions = np.full(shape, np.nan), np.full(shape, np.nan)
-    limited, times, time_var = [], None, None
-    for i, (model, (domain, layout)) in enumerate(zip(models, windows)):
-        series = prepare_series(data, model, domain, layout, time)
-        if times is None:
-            times, time_var = series.times[origins + 1], series.time_var
-        actual[i] = np.where(beyond, np.nan, series.target[step_index])
+    lower, upper = np.full(shape, np.nan), np.full(shape, np.nan)
+    limited, targets, sources, notes = [], [], [], []
+    times, time_var = None, None
+    for i, (model, window) in enumerate(zip(models, windows)):
         progress = None if progress_callback is None else (
             lambda done, i=i: progress_callback((i + done) / len(models)))
-        predictions[i] = forecast_paths(model, domain, layout, series.values,
-                                origins, steps, progress)
-        limited.append(limited_reason(model_name(model), layout, steps))
+        if window is None:
+            series = ts_series(model, data, time, default_target)
+            target, values = series.target, series.values[:, 0]
+            paths = ts_paths(model, series.values, origins, steps, coverage,
+                             refit)
+            predictions[i], lower[i], upper[i] = \
+                paths.forecast, paths.lower, paths.upper
+            # Scored at the origins where a window model can have a band
+            # from past errors, so that coverages compare like with like.
+            early = np.arange(len(origins))[:, None] \
+                < MIN_ERRORS + np.arange(steps)[None, :]
+            lower[i][early] = upper[i][early] = np.nan
+            limited.append(None)
+            sources.append("model's own")
+            notes.append(paths.note)
+            if progress is not None:
+                progress(1)
+        else:
+            domain, layout = window
+            series = prepare_series(data, model, domain, layout, time)
+            target, values = layout.target_series, series.target
+            predictions[i] = forecast_paths(model, domain, layout,
+                                            series.values, origins, steps,
+                                            progress)
+            limited.append(limited_reason(model_name(model), layout, steps))
+            sources.append("earlier held-out errors")
+            notes.append(None)
+        if times is None:
+            times, time_var = series.times[origins + 1], series.time_var
+        targets.append(target)
+        actual[i] = np.where(beyond, np.nan, values[step_index])
+        if window is not None:
+            lower[i], upper[i] = past_error_bounds(actual[i], predictions[i],
+                                                   coverage)
     scores = [_scores(actual[i], predictions[i]) for i in range(len(models))]
     rmse, mae, mape = (np.array([s[k] for s in scores]) for k in range(3))
     return BacktestResult(
         names=tuple(names) if names is not None
         else tuple(model_name(m) for m in models),
-        targets=tuple(lay.target_series for _, lay in windows),
+        targets=tuple(targets),
         steps=steps, times=times, actual=actual, predictions=predictions,
         rmse=rmse, mae=mae, mape=mape, limited=tuple(limited),
-        time_variable=time_var)
-
-
+        time_variable=time_var, coverage=coverage, lower=lower, upper=upper,
+        interval_sources=tuple(sources), notes=tuple(notes))

@@ -30,6 +30,9 @@ each step ahead, and the band is the forecast plus their empirical
 only when the held-out part was not used to train the model: keep
 ``test_size`` at least as large as the test part of the windows.
 
+orange3-timeseries models (ARIMA, VAR) forecast too: a copy is fitted on the
+series and its own intervals are given (:mod:`.tsmodels`).
+
 This module imports neither Qt nor torch. How the model is run forward is
 :mod:`.rollout`; the backtest the intervals come from is :mod:`.backtesting`.
 """
@@ -42,6 +45,7 @@ from Orange.data import ContinuousVariable, Domain, Table, TimeVariable, Variabl
 from Orange.data.util import get_unique_names_duplicates
 
 from orangecontrib.recurrent.backtesting import BacktestResult, backtest
+from orangecontrib.recurrent.tsmodels import is_ts_model, ts_paths, ts_series
 from orangecontrib.recurrent.rollout import (
     CategoricalTargetError, ForecastError, MissingSeriesError,
     NotWindowedError, check_model, first_origin, forecast_paths,
@@ -84,6 +88,9 @@ class ForecastResult:
         The series' (sorted, interpolated) times and target values.
     backtest : BacktestResult or None
         The backtest the intervals came from.
+    method : str or None
+        How the forecast was made, when it is not the recursive default
+        (a time-series model's fit, a direct multi-step model).
     """
     name: str
     target: str
@@ -98,6 +105,7 @@ class ForecastResult:
     history_times: np.ndarray = field(default_factory=lambda: np.empty(0))
     history: np.ndarray = field(default_factory=lambda: np.empty(0))
     backtest: Optional[BacktestResult] = None
+    method: Optional[str] = None
 
     @property
     def steps(self) -> int:
@@ -117,9 +125,10 @@ def forecast(model, data: Table, steps: int, coverage: float = 0.9,
 
     Parameters
     ----------
-    model : Orange Model
+    model : Orange Model or orange3-timeseries model
         A regression model trained on a window table (any learner: the
-        model only sees the attributes' values).
+        model only sees the attributes' values), or an ARIMA/VAR model as
+        orange3-timeseries' widgets output it (fitted here on ``data``).
     data : Table
         The series table (not the windows): rows are time points; sorted by
         its time variable and interpolated as windowing does.
@@ -150,6 +159,9 @@ def forecast(model, data: Table, steps: int, coverage: float = 0.9,
         raise ValueError("Steps must be at least 1.")
     if not 0 < coverage < 1:
         raise ValueError("coverage must be in (0, 1).")
+    if is_ts_model(model):
+        return _ts_forecast(model, data, steps, coverage, time, intervals,
+                            backtest_result)
     domain, layout = model_window(model)
     name = model_name(model)
     series = prepare_series(data, model, domain, layout, time,
@@ -188,6 +200,26 @@ def forecast(model, data: Table, steps: int, coverage: float = 0.9,
         lower=lower, upper=upper, coverage=coverage, steps_requested=steps,
         limited_reason=limited, time_variable=series.time_var,
         history_times=series.times, history=history, backtest=bt)
+
+
+def _ts_forecast(model, data: Table, steps: int, coverage: float, time,
+                 intervals: bool, backtest_result: Optional[BacktestResult]
+                 ) -> ForecastResult:
+    """An orange3-timeseries model: a copy fitted on all of ``data``, its
+    own intervals."""
+    series = ts_series(model, data, time)
+    n = len(series.values)
+    paths = ts_paths(model, series.values, np.array([n - 1]), steps,
+                     coverage)
+    lower, upper = (paths.lower[0], paths.upper[0]) if intervals \
+        else (np.full(steps, np.nan), np.full(steps, np.nan))
+    return ForecastResult(
+        name=model_name(model), target=series.target,
+        times=future_times(series.times, steps), forecast=paths.forecast[0],
+        lower=lower, upper=upper, coverage=coverage, steps_requested=steps,
+        time_variable=series.time_var, history_times=series.times,
+        history=series.values[:, 0], backtest=backtest_result,
+        method=f"fitted on all {n} rows; the model's own intervals")
 
 
 def forecast_table(results: Sequence[ForecastResult]) -> Table:
