@@ -192,8 +192,9 @@ class TestBacktest(unittest.TestCase):
         np.testing.assert_allclose(result.mape, 0, atol=1e-6)
         table = result.scores_table()
         self.assertEqual([v.name for v in table.domain.attributes],
-                         ["Model", "Steps ahead", "RMSE", "MAE", "MAPE"])
-        self.assertEqual(table.X.shape, (3, 5))
+                         ["Model", "Steps ahead", "RMSE", "MAE", "MASE",
+                          "MAPE"])
+        self.assertEqual(table.X.shape, (3, 6))
         np.testing.assert_array_equal(table.X[:, 1], [1, 2, 3])
 
     def test_one_step_equals_model_on_test_windows(self):

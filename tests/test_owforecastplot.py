@@ -50,7 +50,8 @@ class TestOWForecastPlot(base.WidgetTest):
         self.assertTrue(np.all(low < mid) and np.all(mid < high))
         scores = self.get_output(self.widget.Outputs.scores)
         self.assertEqual([v.name for v in scores.domain.attributes],
-                         ["Model", "Steps ahead", "RMSE", "MAE", "MAPE"])
+                         ["Model", "Steps ahead", "RMSE", "MAE", "MASE",
+                          "MAPE"])
         self.assertEqual(len(scores), 5)  # score steps 1..5
         # A linear model on sin + N(0, 0.1): one-step RMSE near the noise.
         self.assertLess(scores.X[0, 2], 0.15)

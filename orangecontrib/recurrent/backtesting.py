@@ -25,7 +25,7 @@ from orangecontrib.recurrent.rollout import (
 from orangecontrib.recurrent.tsmodels import is_ts_model, ts_paths, ts_series
 from orangecontrib.recurrent.windowing import held_out_rows
 
-__all__ = ["backtest", "BacktestResult"]
+__all__ = ["backtest", "BacktestResult", "naive_scale"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,13 @@ class BacktestResult:
         Where each model's intervals came from.
     notes : tuple of str
         How each model saw the data (e.g. ARIMA: fitted or re-filtered).
+    mase : ndarray, shape (models, steps)
+        Mean absolute scaled error: MAE divided by the in-sample MAE of the
+        naive one-step forecast (the previous value) on the rows before the
+        held-out part (Hyndman & Koehler 2006). Scale-free and finite where
+        the series crosses zero; below 1 beats the naive forecast's
+        in-sample error. NaN when the series before the held-out part is
+        constant.
     """
     names: tuple
     targets: tuple
@@ -81,6 +88,7 @@ class BacktestResult:
     upper: Optional[np.ndarray] = None
     interval_sources: tuple = ()
     notes: tuple = ()
+    mase: Optional[np.ndarray] = None
 
     @property
     def errors(self) -> np.ndarray:
@@ -108,7 +116,8 @@ class BacktestResult:
             upper=None if self.upper is None else self.upper[models],
             interval_sources=tuple(self.interval_sources[i] for i in models)
             if self.interval_sources else (),
-            notes=tuple(self.notes[i] for i in models) if self.notes else ())
+            notes=tuple(self.notes[i] for i in models) if self.notes else (),
+            mase=None if self.mase is None else self.mase[models])
 
     def achieved_coverage(self) -> tuple:
         """Share of held-out values inside each model's interval per step
@@ -144,8 +153,9 @@ class BacktestResult:
         return low, high
 
     def scores_table(self, max_steps: Optional[int] = None) -> Table:
-        """Scores as a Table: Model, Steps ahead, RMSE, MAE, MAPE; one row
-        per model and step ahead (up to ``max_steps``) that has scores."""
+        """Scores as a Table: Model, Steps ahead, RMSE, MAE, MASE, MAPE; one
+        row per model and step ahead (up to ``max_steps``) that has
+        scores."""
         max_steps = self.steps if max_steps is None \
             else min(int(max_steps), self.steps)
         model_var = DiscreteVariable(
@@ -153,11 +163,15 @@ class BacktestResult:
         domain = Domain([model_var,
                          ContinuousVariable("Steps ahead", number_of_decimals=0),
                          ContinuousVariable("RMSE"), ContinuousVariable("MAE"),
+                         ContinuousVariable("MASE"),
                          ContinuousVariable("MAPE")])
-        rows = [(m, s + 1, self.rmse[m, s], self.mae[m, s], self.mape[m, s])
+        mase = self.mase if self.mase is not None \
+            else np.full_like(self.mae, np.nan)
+        rows = [(m, s + 1, self.rmse[m, s], self.mae[m, s], mase[m, s],
+                 self.mape[m, s])
                 for m in range(len(self.names)) for s in range(max_steps)
                 if not np.isnan(self.rmse[m, s])]
-        X = np.array(rows, dtype=float).reshape(len(rows), 5)
+        X = np.array(rows, dtype=float).reshape(len(rows), 6)
         table = Table.from_numpy(domain, X)
         table.name = "Backtest scores"
         return table
@@ -179,6 +193,16 @@ def _scores(actual: np.ndarray, predicted: np.ndarray) -> tuple:
         if nonzero.any():
             mape[step] = 100 * np.mean(np.abs(e[nonzero] / a[nonzero]))
     return rmse, mae, mape
+
+
+def naive_scale(target: np.ndarray) -> float:
+    """MASE's denominator: the mean absolute one-step change of ``target``
+    (the in-sample naive forecast's MAE), over known consecutive values;
+    NaN when there is none or the series is constant."""
+    changes = np.abs(np.diff(np.asarray(target, dtype=float)))
+    changes = changes[~np.isnan(changes)]
+    scale = float(np.mean(changes)) if len(changes) else np.nan
+    return scale if scale > 0 else np.nan
 
 
 def backtest(models, data: Table, steps: int = 1,
@@ -259,7 +283,7 @@ def backtest(models, data: Table, steps: int = 1,
     shape = (len(models), len(origins), steps)
     actual, predictions = np.full(shape, np.nan), np.full(shape, np.nan)
     lower, upper = np.full(shape, np.nan), np.full(shape, np.nan)
-    limited, targets, sources, notes = [], [], [], []
+    limited, targets, sources, notes, scales = [], [], [], [], []
     times, time_var = None, None
     for i, (model, window) in enumerate(zip(models, windows)):
         progress = None if progress_callback is None else (
@@ -295,6 +319,7 @@ def backtest(models, data: Table, steps: int = 1,
             times, time_var = series.times[origins + 1], series.time_var
         targets.append(target)
         actual[i] = np.where(beyond, np.nan, values[step_index])
+        scales.append(naive_scale(values[:n - n_test]))
         if window is not None:
             lower[i], upper[i] = past_error_bounds(actual[i], predictions[i],
                                                    coverage)
@@ -307,4 +332,5 @@ def backtest(models, data: Table, steps: int = 1,
         steps=steps, times=times, actual=actual, predictions=predictions,
         rmse=rmse, mae=mae, mape=mape, limited=tuple(limited),
         time_variable=time_var, coverage=coverage, lower=lower, upper=upper,
-        interval_sources=tuple(sources), notes=tuple(notes))
+        interval_sources=tuple(sources), notes=tuple(notes),
+        mase=mae / np.array(scales)[:, None])

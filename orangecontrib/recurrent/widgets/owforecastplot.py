@@ -33,7 +33,7 @@ from orangecontrib.recurrent.widgets.utils.forecastplot import (
     ForecastGraph, Results,
 )
 
-SCORE_COLUMNS = ("Model", "Steps ahead", "RMSE", "MAE", "MAPE")
+SCORE_COLUMNS = ("Model", "Steps ahead", "RMSE", "MAE", "MASE", "MAPE")
 
 
 class Cancelled(Exception):
