@@ -87,8 +87,11 @@ class TestSameTrainingAsB56e57a(unittest.TestCase):
         for name, model in trained.items():
             with self.subTest(name):
                 case = cases[name]
+                # atol: the network centres in float64 since issue 12, so
+                # float32 inputs may differ from b56e57a's in the last bit
                 np.testing.assert_allclose(model(case["data"]),
-                                           case["values"], rtol=1e-6)
+                                           case["values"], rtol=1e-6,
+                                           atol=1e-7)
                 if case["probs"] is not None:
                     np.testing.assert_allclose(
                         model(case["data"], model.Probs), case["probs"],

@@ -116,6 +116,10 @@ class RecurrentLearner(Learner):
     __returns__ = RecurrentModel
     supports_weights = False
     supports_multiclass = False
+    #: callable() -> bool, or None. Set as an attribute (the LSTM/GRU
+    #: widget sets its task's interruption flag); asked between batches,
+    #: True abandons training with TrainingCancelled within one batch.
+    should_stop = None
 
     def __init__(self, cell: str = "lstm", hidden_size: int = 50,
                  num_layers: int = 1, bidirectional: bool = False,
@@ -186,7 +190,11 @@ class RecurrentLearner(Learner):
         for attr in ("hidden_size", "num_layers", "epochs", "batch_size",
                      "embedding_size", "vocabulary_size", "min_count",
                      "sequence_length"):
-            if int(getattr(self, attr)) < 1:
+            value = getattr(self, attr)
+            if not float(value).is_integer():
+                raise ValueError(f"{attr} must be a whole number (got "
+                                 f"{value!r}).")
+            if int(value) < 1:
                 raise ValueError(f"{attr} must be at least 1.")
         if not 0 <= self.dropout < 1:
             raise ValueError("dropout must be in [0, 1).")

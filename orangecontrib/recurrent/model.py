@@ -21,7 +21,9 @@ from Orange.data import ContinuousVariable, Domain, Table
 from orangecontrib.recurrent.options import (
     CLASSIFICATION, GLOBAL, REGRESSION, RELATIVE, prediction_device,
 )
-from orangecontrib.recurrent.windowing import sequences_from_rows
+from orangecontrib.recurrent.windowing import (
+    sequences_from_rows, window_layout,
+)
 
 __all__ = ["TorchModel", "RecurrentModel"]
 
@@ -152,6 +154,37 @@ class RecurrentModel(TorchModel):
         from orangecontrib.recurrent.network import RecurrentNetwork
         return RecurrentNetwork
 
+    def _window_text(self, width: int) -> str:
+        """``width`` values in the model's terms: steps of which series."""
+        layout = window_layout(self.domain)
+        if layout is None:
+            return f"rows of {width} values"
+        names = ", ".join(f"'{s}'" for s in layout.series)
+        return (f"windows of {layout.window_length} steps of {names} "
+                f"({width} values a row)")
+
+    def data_to_model_domain(self, data: Table, *args, **kwargs) -> Table:
+        """As Orange's, but refuse rows that lack the model's columns:
+        windows of another length (or other series) would be read as
+        missing values and predict NaN (a longer window holds every column
+        of a shorter one, and works)."""
+        have = {var.name for var in data.domain.variables
+                + data.domain.metas}
+        missing = [var.name for var in self.original_domain.attributes
+                   if var.name not in have]
+        if missing:
+            layout = window_layout(data.domain)
+            got = f"{len(data.domain.attributes)} columns" if layout is None \
+                else (f"windows of {layout.window_length} steps of "
+                      + ", ".join(f"'{s}'" for s in layout.series))
+            raise ValueError(
+                f"The model was trained on "
+                f"{self._window_text(len(self.original_domain.attributes))}"
+                f"; the data has {got} and lacks {len(missing)} of its "
+                f"columns ('{missing[0]}', ...). Window the data as for "
+                "training (same window length and series).")
+        return super().data_to_model_domain(data, *args, **kwargs)
+
     def predict(self, X):
         # pylint: disable=import-outside-toplevel
         import torch
@@ -159,6 +192,11 @@ class RecurrentModel(TorchModel):
         if sp.issparse(X):
             X = X.toarray()
         X = np.asarray(X)
+        width = len(self.domain.attributes)
+        if X.ndim != 2 or X.shape[1] != width:
+            raise ValueError(
+                f"The model reads {self._window_text(width)}; got an array "
+                f"of shape {X.shape}.")
         network = self.network()
         device = next(network.parameters()).device
         steps = X.shape[1] // max(1, self.architecture["n_series"])
@@ -167,8 +205,9 @@ class RecurrentModel(TorchModel):
         outputs, anchors = [], []
         with torch.inference_mode():
             for start in range(0, len(X), rows):
+                # float64: the network centres before casting to float32
                 sequences = sequences_from_rows(X[start:start + rows],
-                                                self.domain)
+                                                self.domain, np.float64)
                 out = network(torch.from_numpy(sequences).to(device))
                 if self.task == CLASSIFICATION:
                     out = torch.softmax(out.double(), dim=1)

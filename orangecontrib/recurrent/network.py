@@ -104,18 +104,31 @@ class RecurrentNetwork(nn.Module):
                                     self.num_layers, bidirectional, dropout)
         self.head = nn.Linear(int(hidden_size) * self.num_directions,
                               self.n_outputs)
-        mean = torch.zeros(self.n_series) if input_mean is None \
-            else torch.as_tensor(input_mean, dtype=torch.float32)
-        scale = torch.ones(self.n_series) if input_scale is None \
-            else torch.as_tensor(input_scale, dtype=torch.float32)
+        # float64: a series far from zero (1e8 + sin t) keeps its detail
+        # only if it is centred before the cast to float32 (see forward).
+        mean = torch.zeros(self.n_series, dtype=torch.float64) \
+            if input_mean is None \
+            else torch.as_tensor(input_mean, dtype=torch.float64)
+        scale = torch.ones(self.n_series, dtype=torch.float64) \
+            if input_scale is None \
+            else torch.as_tensor(input_scale, dtype=torch.float64)
         self.register_buffer("input_mean", mean.reshape(self.n_series).clone())
         self.register_buffer("input_scale",
                              scale.reshape(self.n_series).clone())
 
+    #: The fit loop passes float64 batches as they are: this network
+    #: centres them in float64 and casts to float32 only after that.
+    centres_in_float64 = True
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(batch, steps, n_series)`` -> ``(batch, n_outputs)``."""
+        """``(batch, steps, n_series)`` -> ``(batch, n_outputs)``.
+
+        ``x`` may be float32 or float64; the differences and the
+        standardization are computed in float64 (with float32 that far from
+        zero, 1e8 + sin t, the sine would be rounded away), then cast."""
+        x = x.double()
         if self.relative:
             x = x - x[:, -1:, :]
-        x = (x - self.input_mean) / self.input_scale
+        x = ((x - self.input_mean) / self.input_scale).float()
         _, state = self.rnn(x)
         return self.head(last_layer_state(state, self.num_directions))

@@ -40,10 +40,15 @@ class StopReason(enum.Enum):
     EARLY_STOPPING = "early stopping"
     CALLBACK = "stopped by the callback"
     NOT_FINITE = "the loss was not finite"
+    #: the loss grew far beyond ignoring the input, or the output turned
+    #: constant (orangecontrib.recurrent.divergence); the words say what
+    DIVERGED = "training diverged"
 
 
 class TrainingCancelled(Exception):
-    """Raise from a callback to abandon training; it propagates to the caller."""
+    """Raise from a callback to abandon training; it propagates to the
+    caller. The fit loop raises it itself when its ``should_stop`` says so
+    (checked between batches)."""
 
 
 @dataclass

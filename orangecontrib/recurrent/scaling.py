@@ -21,6 +21,9 @@ _CHUNK_VALUES = 1 << 16
 #: A standard deviation at most this share of the level is no variation
 #: (float64 rounding noise).
 _RELATIVE_TOLERANCE = 1e-12
+#: Below this a standard deviation cannot scale float32 values (float32's
+#: smallest normal number is 1.2e-38); far below any measured quantity.
+_SCALE_FLOOR = 1e-30
 
 
 def series_statistics(sequences: np.ndarray, relative: bool = False):
@@ -54,8 +57,13 @@ def series_statistics(sequences: np.ndarray, relative: bool = False):
 
 
 def is_constant(std: float, mean: float) -> bool:
-    """Whether values with this standard deviation and mean do not vary."""
-    return not std > _RELATIVE_TOLERANCE * max(1.0, abs(mean))
+    """Whether values with this standard deviation and mean do not vary.
+
+    Relative to the values' own level, not to 1: ``1e-12 * sin(t)`` varies
+    (its std is as large as its values), ``1e8 + 1e-6`` noise does not
+    vary beyond float64 rounding. The one rule for inputs and targets.
+    """
+    return not std > max(_RELATIVE_TOLERANCE * abs(mean), _SCALE_FLOOR)
 
 
 def safe_scale(std: float, mean: float) -> float:

@@ -11,6 +11,7 @@ import numpy as np
 from Orange.data import Domain, Table, TimeVariable, Variable
 
 __all__ = ["find_time_variable", "time_order", "interpolate_inner",
+           "time_irregularities",
            "resolve_variable", "choose_time_variable", "SeriesColumns",
            "series_columns"]
 
@@ -77,6 +78,23 @@ def time_order(data: Table, time_var: Optional[Variable]) -> tuple:
     return order, times[order]
 
 
+def time_irregularities(times: np.ndarray) -> tuple:
+    """Duplicate times and gaps in sorted ``times``.
+
+    Returns ``(duplicates, gaps, step)``: how many times repeat the one
+    before, how many steps are longer than 1.5 times the usual step (the
+    median of the positive steps), and that usual step (0 when there is
+    none). Windows take consecutive rows as consecutive steps, so both make
+    a window span a different stretch of time than its length says.
+    """
+    steps = np.diff(np.asarray(times, dtype=float))
+    positive = steps[steps > 0]
+    if not len(positive):
+        return int((steps == 0).sum()), 0, 0.0
+    step = float(np.median(positive))
+    return int((steps == 0).sum()), int((steps > 1.5 * step).sum()), step
+
+
 def interpolate_inner(values: np.ndarray) -> tuple:
     """Linearly interpolate NaNs that lie between two observed values.
 
@@ -115,13 +133,16 @@ def series_columns(data: Table, variables: Sequence[VarLike],
                    time_var: Optional[Variable],
                    interpolate: bool = True) -> SeriesColumns:
     """Put ``variables`` of ``data`` in time order and (by default) fill the
-    gaps that lie between two observed values."""
+    gaps that lie between two observed values of numeric variables.
+
+    A categorical variable is never interpolated (the mean of two class
+    indices is no class, or the wrong one): its gaps stay missing."""
     order, times = time_order(data, time_var)
     columns, filled = {}, 0
     for var in variables:
         name = var if isinstance(var, str) else var.name
         values = data.get_column(name).astype(float)[order]
-        if interpolate:
+        if interpolate and data.domain[name].is_continuous:
             values, n = interpolate_inner(values)
             filled += n
         columns[name] = values

@@ -142,7 +142,8 @@ def fit_series(learner, series: SeriesData, relative: bool,
             validation_size=learner.validation_size,
             patience=learner.patience, random_state=learner.random_state,
             device=learner.device, callback=learner.callback, run=run,
-            loss_name=loss_name)
+            loss_name=loss_name,
+            should_stop=getattr(learner, "should_stop", None))
     return RecurrentModel(
         series.domain, network, learner.params, series.task,
         target_mean=t_mean, target_scale=t_scale, class_prior=series.prior,

@@ -232,7 +232,8 @@ def fit_text(learner, data: Table,
             learning_rate=learner.learning_rate, clip_norm=learner.clip_norm,
             validation_size=learner.validation_size,
             patience=learner.patience, random_state=learner.random_state,
-            device=learner.device, callback=learner.callback)
+            device=learner.device, callback=learner.callback,
+            should_stop=getattr(learner, "should_stop", None))
     # A corpus that went through Preprocess Text carries its preprocessor:
     # the model applies it to new documents that were not preprocessed.
     preprocessor = getattr(data, "used_preprocessor", None) \

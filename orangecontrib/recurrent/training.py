@@ -14,6 +14,7 @@ from typing import Callable, Optional, Union
 import torch
 from torch import nn
 
+from orangecontrib.recurrent.divergence import DivergenceWatch
 from orangecontrib.recurrent.options import (
     CLASSIFICATION, REGRESSION, resolve_device, validation_rows,
 )
@@ -82,34 +83,50 @@ def forward_rows(network: nn.Module, steps: int) -> int:
 @torch.no_grad()
 def evaluate_loss(network: nn.Module, X: torch.Tensor, y: torch.Tensor,
                   task: str = REGRESSION,
-                  batch_rows: Optional[int] = None) -> float:
-    """Mean loss of ``network`` over all rows of ``X``, in eval mode."""
+                  batch_rows: Optional[int] = None,
+                  should_stop: Optional[Callable[[], bool]] = None) -> float:
+    """Mean loss of ``network`` over all rows of ``X``, in eval mode;
+    ``should_stop`` as in :func:`fit_network`."""
     loss_fn = _loss_function(task)
     batch_rows = batch_rows or forward_rows(network, X.shape[1])
     was_training = network.training
     network.eval()
     total = torch.zeros((), dtype=torch.float64, device=X.device)
     for start in range(0, len(X), batch_rows):
+        if should_stop is not None and should_stop():
+            raise TrainingCancelled()
         xb, yb = X[start:start + batch_rows], y[start:start + batch_rows]
-        total += loss_fn(network(xb.float()), yb).double() * len(xb)
+        total += loss_fn(network(_batch(network, xb)), yb).double() \
+            * len(xb)
     network.train(was_training)
     return float(total) / len(X)
 
 
-def _device_tensor(X, device: torch.device) -> torch.Tensor:
+def _device_tensor(X, device: torch.device,
+                   float64: bool = False) -> torch.Tensor:
     """The inputs as one tensor on ``device``.
 
-    On a GPU: float32. On the CPU a float64 array stays as it is, shared with
-    numpy, and each batch is cast to float32 when it is gathered: that saves
-    a float32 copy of the data (a third of the memory a 1M-window table
-    takes) at the cost of casting a few hundred values per step.
+    On the CPU a float64 array stays as it is, shared with numpy, and each
+    batch is cast to float32 when it is gathered (by a network that centres
+    in float64, after centring): that saves a float32 copy of the data (a
+    third of the memory a 1M-window table takes) at the cost of casting a
+    few hundred values per step. On a GPU: float32, or with ``float64``
+    (for a network that centres in float64) float64 data as it is.
     """
     X = torch.as_tensor(X)
     if not X.is_floating_point():
         X = X.float()
     if device.type == "cpu":
         return X
+    if float64 and X.dtype == torch.float64:
+        return X.to(device=device)
     return X.to(device=device, dtype=torch.float32)
+
+
+def _batch(network: nn.Module, X: torch.Tensor) -> torch.Tensor:
+    """Rows as the network takes them: float32, unless the network centres
+    float64 itself (a series far from zero loses its detail in float32)."""
+    return X if getattr(network, "centres_in_float64", False) else X.float()
 
 
 def _clip_gradients(parameters: list, max_norm: float) -> None:
@@ -140,7 +157,9 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
                 random_state: Optional[int] = 0,
                 device: Union[str, torch.device, None] = "auto",
                 callback: Optional[Callback] = None, run: int = 1,
-                loss_name: Optional[str] = None) -> FitResult:
+                loss_name: Optional[str] = None,
+                should_stop: Optional[Callable[[], bool]] = None
+                ) -> FitResult:
     """Train ``network`` in place with Adam and return how it went.
 
     Parameters
@@ -184,6 +203,17 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
         What the loss measures, for the epoch reports; default: the MSE of a
         standardized target for regression, cross-entropy for
         classification.
+    should_stop : callable() -> bool, optional
+        Asked before every batch (and every validation batch); True abandons
+        training by raising :class:`TrainingCancelled`, so that a cancel
+        takes effect within a batch, not an epoch. It should be cheap (a
+        flag read).
+
+    Training that diverges without a NaN (a loss far above that of
+    ignoring the input or above its first epoch's, or an output that is
+    the same for every row; :mod:`orangecontrib.recurrent.divergence`)
+    stops with ``StopReason.DIVERGED``, a RuntimeWarning and advice in
+    ``stop_reason``.
 
     Raises
     ------
@@ -201,7 +231,8 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     device = resolve_device(device)
     loss_fn = _loss_function(task)
 
-    X = _device_tensor(X, device)
+    X = _device_tensor(X, device,
+                       getattr(network, "centres_in_float64", False))
     y = torch.as_tensor(
         y, dtype=torch.float32 if task == REGRESSION else torch.int64
     ).to(device)
@@ -229,22 +260,27 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     result = FitResult(device=str(device), n_validation=n_val)
     last_finite = _snapshot(network)
     best_state, best_val = None, math.inf
+    watch = DivergenceWatch(task, X_train, y_train, learning_rate,
+                            _batch)
     stop, stop_reason = StopReason.COMPLETED, f"trained all {epochs} epochs"
     for epoch in range(1, epochs + 1):
         order = torch.randperm(n_train, generator=generator).to(device)
         total = torch.zeros((), device=device)
         for start in range(0, n_train, batch_size):
+            if should_stop is not None and should_stop():
+                raise TrainingCancelled()
             index = order[start:start + batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(network(X_train[index].float()), y_train[index])
+            loss = loss_fn(network(_batch(network, X_train[index])),
+                           y_train[index])
             loss.backward()
             if clip_norm is not None:
                 _clip_gradients(parameters, clip_norm)
             optimizer.step()
             total += loss.detach() * len(index)
         train_loss = float(total) / n_train
-        val_loss = evaluate_loss(network, X_val, y_val, task) if n_val \
-            else None
+        val_loss = evaluate_loss(network, X_val, y_val, task,
+                                 should_stop=should_stop) if n_val else None
 
         if not (math.isfinite(train_loss) and _finite(network)
                 and (val_loss is None or math.isfinite(val_loss))):
@@ -272,6 +308,11 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
         if callback is not None and callback(report) is True:
             stop = StopReason.CALLBACK
             stop_reason = f"stopped by the callback after epoch {epoch}"
+            break
+        diverged = watch.check(network, epoch, train_loss)
+        if diverged:
+            stop, stop_reason = StopReason.DIVERGED, diverged
+            warnings.warn(f"Training stopped: {diverged}.", RuntimeWarning)
             break
         if patience and val_loss is not None \
                 and epoch - result.best_epoch >= patience:

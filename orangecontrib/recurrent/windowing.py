@@ -22,6 +22,7 @@ from Orange.data import (
 
 from orangecontrib.recurrent.series import (
     choose_time_variable, resolve_variable, series_columns,
+    time_irregularities,
 )
 
 __all__ = [
@@ -56,6 +57,14 @@ class WindowingReport:
     n_windows: int
     n_interpolated: int
     n_dropped: int
+    #: windows dropped because their categorical target is missing (a
+    #: class is never interpolated; counted in n_dropped too)
+    n_target_missing: int = 0
+    #: times equal to the one before, and steps longer than 1.5 times the
+    #: usual one (time_step), in the sorted time variable; 0 in row order
+    n_duplicate_times: int = 0
+    n_time_gaps: int = 0
+    time_step: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -174,8 +183,12 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         (:func:`find_time_variable`), if it has one; False: row order, even
         when the table has a time variable.
     missing : "interpolate" or "drop"
-        "interpolate" fills gaps inside each series linearly, then drops the
-        windows that still hold a missing value; "drop" only drops.
+        "interpolate" fills gaps inside each numeric series linearly, then
+        drops the windows that still hold a missing value; "drop" only
+        drops. A categorical target is never interpolated: windows whose
+        class is missing are dropped (``n_target_missing`` in the report).
+        Too large an output raises ValueError before anything is allocated
+        (:func:`check_window_memory`).
 
     Returns
     -------
@@ -224,6 +237,8 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
             f"The series has {n_rows} rows; window length {window_length} "
             f"plus horizon {horizon} needs at least {needed}.")
 
+    n_windows = n_rows - window_length - horizon + 1
+    check_window_memory(n_rows, n_windows, window_length, len(series_vars))
     prepared = series_columns(data, list(dict.fromkeys(series_vars
                                                        + [target_var])),
                               time_var, missing == MISSING_INTERPOLATE)
@@ -231,7 +246,6 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
                for var in dict.fromkeys(series_vars + [target_var])}
     times, n_interpolated = prepared.times, prepared.n_interpolated
 
-    n_windows = n_rows - window_length - horizon + 1
     # (windows, L, series): views into the series, no copy until the stack.
     lags = np.stack([_sliding(columns[v], window_length)[:n_windows]
                      for v in series_vars], axis=2)
@@ -241,6 +255,8 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
 
     keep = ~(np.isnan(X).any(axis=1) | np.isnan(y))
     n_dropped = int(n_windows - keep.sum())
+    n_target_missing = 0 if target_var.is_continuous \
+        else int(np.isnan(y).sum())
     if not keep.any():
         raise ValueError("Every window holds a missing value; no rows left.")
     if not keep.all():
@@ -277,9 +293,50 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         window_length=window_length, horizon=horizon,
         time=time_var.name if time_var is not None else None,
         n_input_rows=n_rows, n_windows=int(len(X)),
-        n_interpolated=n_interpolated, n_dropped=n_dropped)
+        n_interpolated=n_interpolated, n_dropped=n_dropped,
+        n_target_missing=n_target_missing,
+        **_time_report(times if time_var is not None else None))
     table.attributes = {"windowing": report}
     return table
+
+
+def _time_report(times) -> dict:
+    """The report's duplicate and gap counts (none in row order)."""
+    if times is None:
+        return {}
+    duplicates, gaps, step = time_irregularities(times)
+    return dict(n_duplicate_times=duplicates, n_time_gaps=gaps,
+                time_step=step)
+
+
+def _gib(n_bytes: float) -> str:
+    return f"{n_bytes / 2 ** 30:.1f} GiB"
+
+
+def check_window_memory(n_rows: int, n_windows: int, window_length: int,
+                        n_series: int) -> None:
+    """Refuse, before allocating, windows that would not fit in memory.
+
+    The window table holds ``windows x (L x series + 1)`` float64 values,
+    and dropping windows with missing values copies it once more; when the
+    table is more than a third of the memory available now (room for the
+    copy and for training), raise ValueError saying
+    how large it would be and what to change (instead of a MemoryError, or
+    a machine that swaps).
+    """
+    # pylint: disable=import-outside-toplevel
+    import psutil  # an Orange dependency
+    values = n_windows * (window_length * n_series + 1)
+    needed = 8 * values
+    available = psutil.virtual_memory().available
+    if needed > available / 3:
+        raise ValueError(
+            f"{n_windows:,} windows of {window_length} steps x {n_series} "
+            f"series from {n_rows:,} rows would take {_gib(needed)} "
+            f"({values:,} values), more than a third of the "
+            f"{_gib(available)} of memory available. Shorten the window, "
+            "use fewer series, or use fewer rows (e.g. the latest part of "
+            "the series).")
 
 
 def chronological_split(table: Table, test_size: float = 0.2) -> tuple:
