@@ -67,7 +67,7 @@ class TestOWForecastPlot(base.WidgetTest):
         labels = [label.text for _, label in self.widget.graph.legend.items]
         self.assertIn("y (actual)", labels)
         self.assertIn("Linear Regression", labels)
-        self.assertIn("90% interval (shaded)", labels)
+        self.assertIn("Linear Regression: 90% interval", labels)
         self.assertEqual(
             self.widget.graph.getAxis("bottom").labelText, "row")
         self.widget.send_report()
@@ -207,7 +207,7 @@ class TestOWForecastPlot(base.WidgetTest):
         self.widget.controls.test_share.setValue(30)
         self.widget.controls.score_steps.setValue(3)
         settings = self.widget.settingsHandler.pack_data(self.widget)
-        self.assertEqual(settings["__version__"], 1)
+        self.assertEqual(settings["__version__"], 2)
         widget = self.create_widget(OWForecastPlot, stored_settings=settings)
         self.assertEqual((widget.steps, widget.coverage, widget.test_share,
                           widget.score_steps), (20, 80, 30, 3))

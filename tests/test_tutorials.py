@@ -193,6 +193,47 @@ class TestTutorials(unittest.TestCase):
         self.assertGreater(accuracy["LSTM"], majority + 0.1)
         self.assertGreater(accuracy["Logistic Regression"], majority + 0.3)
 
+    def test_readme_quotes_these_runs(self):
+        """Every figure README.md gives for a tutorial is this run's."""
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            readme = " ".join(f.read().split())
+        figures = {}
+        out = self.outputs["01-sine-lstm-forecast.ows"]
+        test = out["Windowing"]["Test Data"]
+        scores = out["Forecast Plot"]["Scores"]
+        lstm = [row for row in scores if str(row["Model"]) == "LSTM"
+                and row["Steps ahead"] == 1]
+        figures["1: LSTM"] = f"{float(lstm[0]['RMSE']):.3f}"
+        figures["1: last value"] = \
+            f"{rmse(last_value_column(test), test.Y):.3f}"
+        out = self.outputs["02-sunspots-compare-learners.ows"]
+        train, test = out["Windowing"]["Train Data"], \
+            out["Windowing"]["Test Data"]
+        results = out["Test and Score"]["Evaluation Results"]
+        for name, value in zip(results.learner_names, RMSE(results)):
+            figures[f"2: {name}"] = f"{name} {value:.1f}"
+        figures["2: last value"] = \
+            f"{rmse(last_value_column(test), test.Y):.1f}"
+        figures["2: mean"] = \
+            f"{rmse(np.full(len(test), train.Y.mean()), test.Y):.1f}"
+        out = self.outputs["03-shapes-sequence-classification.ows"]
+        results = out["Test and Score"]["Evaluation Results"]
+        for name, value in zip(results.learner_names, CA(results)):
+            figures[f"3: {name}"] = f"{name} {value:.3f}"
+        majority = np.bincount(results.actual.astype(int)).max() \
+            / len(results.actual)
+        figures["3: majority"] = f"majority class {majority:.3f}"
+        out = self.outputs.get(build_text.FILE_NAME)
+        if out is not None:
+            results = out["Test and Score"]["Evaluation Results"]
+            for name, value in zip(results.learner_names, CA(results)):
+                figures[f"4: {name}"] = f"{name} {value:.3f}"
+            majority = np.bincount(results.actual.astype(int)).max() \
+                / len(results.actual)
+            figures["4: majority"] = f"majority class {majority:.3f}"
+        missing = {k: v for k, v in figures.items() if v not in readme}
+        self.assertEqual(missing, {}, "README.md should quote these runs")
+
     def test_out_saves_every_widget_and_output_table(self):
         for name, paths in self.saved.items():
             n_nodes = len(self.outputs[name])
@@ -331,6 +372,13 @@ class TestDemo(unittest.TestCase):
                 timeout=480, check=False)
             self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
             self.assertIn("[ok] LSTM", proc.stdout)
+            # progress while it runs, one line per widget, in flow order
+            done = [line.split(":")[0] for line in proc.stdout.splitlines()
+                    if line.startswith("[") and ": done at" in line]
+            self.assertEqual(done, ["[1/4] Sample Series", "[2/4] Windowing",
+                                    "[3/4] LSTM", "[4/4] Forecast Plot"])
+            self.assertLess(proc.stdout.index("[4/4] Forecast Plot"),
+                            proc.stdout.index("[ok] LSTM"))
             self.assertIn("-> Forecast: Table: 50 rows", proc.stdout)
             files = os.listdir(out)
             for name in ("workflow.png", "01-sample-series.png",

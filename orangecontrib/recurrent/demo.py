@@ -14,6 +14,7 @@ of the workflow (``workflow.png``) and of every widget to ``--out``.
 import argparse
 import os
 import sys
+import time
 from typing import Optional
 
 from orangecontrib.recurrent import workflow
@@ -106,10 +107,57 @@ def save_canvas_picture(path: str, png: str, size=(1180, 640)) -> bool:
     return saved
 
 
+class Progress:
+    """Print each widget of a running workflow as it finishes, at once.
+
+    A widget is finished when the widgets upstream of it are, no signal
+    waits for it and it is not busy (WorkflowRun.busy's rule: not running,
+    invalidated, blocking or training in the background). Polled from the
+    runner's event loop every ``interval`` seconds.
+    """
+
+    def __init__(self, run, interval: float = 0.25):
+        # pylint: disable=import-outside-toplevel
+        from AnyQt.QtCore import QTimer
+        self.run = run
+        self.done: list = []
+        self.started = time.monotonic()
+        self.timer = QTimer(interval=int(interval * 1000))
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    def poll(self):
+        scheme, manager = self.run.scheme, self.run.signal_manager
+        busy = " ".join(self.run.busy())
+        for node in scheme.nodes:
+            if node in self.done or manager.pending_input_signals(node):
+                continue
+            upstream = [link.source_node
+                        for link in scheme.find_links(sink_node=node)]
+            if any(n not in self.done for n in upstream) \
+                    or f"{node.title}:" in busy \
+                    or f"pending for {node.title}" in busy:
+                continue
+            self.done.append(node)
+            print(f"[{len(self.done)}/{len(scheme.nodes)}] {node.title}: "
+                  f"done at {time.monotonic() - self.started:.1f} s",
+                  flush=True)
+
+    def stop(self):
+        self.timer.stop()
+        self.poll()
+
+
 def run_headless(path: str, out: str, timeout: float) -> int:
-    """Run the workflow with no screen; write pictures and tables to out."""
-    report = workflow.run_workflow(path, out, timeout)
-    print(workflow.format_report(report))
+    """Run the workflow with no screen, saying as each widget finishes;
+    write pictures and tables to out."""
+    print(f"Running {os.path.basename(path)} headless ...", flush=True)
+    with workflow.WorkflowRun(path) as run:
+        progress = Progress(run)
+        report = run.run(timeout)
+        progress.stop()
+        run.save(out)
+    print(workflow.format_report(report), flush=True)
     if save_canvas_picture(path, os.path.join(out, "workflow.png")):
         print(f"Workflow picture: {os.path.join(os.path.abspath(out), 'workflow.png')}")
     print(f"Widget screenshots and tables: {os.path.abspath(out)}")

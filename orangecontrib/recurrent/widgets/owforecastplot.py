@@ -30,10 +30,15 @@ from orangecontrib.recurrent.forecasting import (
     forecast_table, model_name,
 )
 from orangecontrib.recurrent.widgets.utils.forecastplot import (
-    ForecastGraph, Results,
+    EMPTY_TEXTS, ForecastGraph, Results, band_ends, clip_at_zero,
 )
 
+#: The scores table's columns (as in BacktestResult.scores_table); MAPE is
+#: shown when asked for: it explodes near zero, where MASE does not.
 SCORE_COLUMNS = ("Model", "Steps ahead", "RMSE", "MAE", "MASE", "MAPE")
+MAPE_TIP = ("Mean absolute percentage error: misleading where the series is "
+            "near zero. MASE (the error relative to the naive forecast's "
+            "in-sample error; below 1 beats it) is always shown.")
 
 
 class Cancelled(Exception):
@@ -100,12 +105,20 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
     class Warning(OWWidget.Warning):
         limited = Msg("{}")
 
-    settings_version = 1
+    class Information(OWWidget.Information):
+        clipped = Msg("Intervals stop at 0: {} is never negative.")
+        band_ends = Msg("Intervals end after step {}: the held-out part has "
+                        "no values further ahead to learn the errors from. "
+                        "A larger held-out part gives longer intervals.")
+
+    # 2: show_mape (MASE is shown instead; version 1 showed MAPE)
+    settings_version = 2
     steps: int = Setting(50)
     coverage: int = Setting(90)          # percent
     test_share: int = Setting(20)        # percent of the windows
     score_steps: int = Setting(5)
     zoom_to_end: bool = Setting(True)
+    show_mape: bool = Setting(False)
 
     graph_name = "graph.plotItem"
 
@@ -129,6 +142,8 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         gui.spin(box, self, "score_steps", 1, 100,
                  label="Score steps ahead 1 to:",
                  callback=self._invalidate, controlWidth=70)
+        gui.checkBox(box, self, "show_mape", "Show MAPE (%)",
+                     callback=self._refill_scores, tooltip=MAPE_TIP)
         box = gui.vBox(self.controlArea, "Plot")
         gui.checkBox(box, self, "zoom_to_end", "Zoom in on the forecast",
                      callback=self._zoom)
@@ -137,7 +152,6 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         self.graph = ForecastGraph()
         self.mainArea.layout().addWidget(self.graph, stretch=3)
         self.scores_model = QStandardItemModel(self)
-        self.scores_model.setHorizontalHeaderLabels(list(SCORE_COLUMNS))
         self.scores_view = QTableView(
             editTriggers=QAbstractItemView.EditTrigger.NoEditTriggers,
             selectionBehavior=QAbstractItemView.SelectionBehavior.SelectRows)
@@ -148,6 +162,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
             QHeaderView.ResizeMode.Stretch)
         self.scores_view.setMaximumHeight(170)
         self.mainArea.layout().addWidget(self.scores_view, stretch=1)
+        self._invalidate()  # the hint, and the table's header
 
     def sizeHint(self):
         return super().sizeHint().expandedTo(QSize(900, 600))
@@ -200,9 +215,11 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         self.clear_messages()
         self.results = None
         self.graph.clear_plot()
-        self.scores_model.removeRows(0, self.scores_model.rowCount())
+        self._fill_scores(None)
         self._valid = []
         if self.data is None or not self.models:
+            self.graph.set_empty(EMPTY_TEXTS[self.data is not None,
+                                             bool(self.models)])
             self._send()
             return
         self._valid = self._check_models()
@@ -216,11 +233,19 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
                    self.score_steps)
 
     def on_done(self, results: Results):
+        forecasts, clipped = clip_at_zero(results.forecasts)
+        results = Results(results.backtest, forecasts)
         self.results = results
         limited = [f.limited_reason for f in results.forecasts
                    if f.limited_reason]
         if limited:
             self.Warning.limited(" ".join(limited))
+        if clipped:
+            self.Information.clipped(_names(clipped))
+        ends = band_ends(forecasts)
+        if ends:
+            self.Information.band_ends(", ".join(
+                f"{step} ({name})" for name, step in ends))
         self.graph.plot(results, self._colors(len(results.forecasts)),
                         self.coverage / 100, self.zoom_to_end)
         self._fill_scores(results.backtest)
@@ -239,13 +264,24 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
     def _colors(n: int) -> list:
         return LimitedDiscretePalette(number_of_colors=max(n, 1)).qcolors[:n]
 
-    def _fill_scores(self, tested: BacktestResult):
+    def _refill_scores(self):
+        if self.results is not None:
+            self._fill_scores(self.results.backtest)
+
+    def _fill_scores(self, tested: Optional[BacktestResult]):
+        self.scores_model.clear()
+        shown = [i for i, name in enumerate(SCORE_COLUMNS)
+                 if name != "MAPE" or self.show_mape]
+        self.scores_model.setHorizontalHeaderLabels(
+            [SCORE_COLUMNS[i] for i in shown])
+        if tested is None:
+            return
         table = tested.scores_table(self.score_steps)
         names = table.domain["Model"].values
         for row in table.X:
             items = [QStandardItem(names[int(row[0])]),
                      QStandardItem(f"{int(row[1])}")]
-            for value in row[2:]:
+            for value in row[shown[2:]]:
                 item = QStandardItem(f"{value:.4g}")
                 item.setData(float(value), Qt.ItemDataRole.UserRole)
                 items.append(item)
@@ -284,8 +320,10 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
 
     @classmethod
     def migrate_settings(cls, settings, version):
-        # Version 1 is the first; later versions migrate from here.
-        pass
+        """Version 2 shows MASE and hides MAPE (it explodes where a series
+        is near zero); workflows saved before get the new table."""
+        if version is None or version < 2:
+            settings["show_mape"] = False
 
 
 def _preview():  # pragma: no cover

@@ -1,20 +1,70 @@
 """Forecast Plot's graph: the series, each model's one-step predictions on
-the held-out part, and each model's forecast with its band."""
-from dataclasses import dataclass
-from typing import List, Optional
+the held-out part, and each model's forecast with its band.
+
+The legend sits below the plot, never on the data; each model's band has
+its own swatch, a light fill in the model's colour and an outline, so that
+several bands stay apart.
+"""
+from dataclasses import dataclass, replace
+from typing import List, Optional, Tuple
 
 import numpy as np
 import pyqtgraph as pg
+from AnyQt.QtCore import Qt
 from AnyQt.QtGui import QColor
 
 from Orange.data import TimeVariable
-from Orange.widgets.visualize.owscatterplotgraph import LegendItem
 from Orange.widgets.visualize.utils.plotutils import AxisItem, PlotWidget
 
 from orangecontrib.recurrent.backtesting import BacktestResult
 from orangecontrib.recurrent.forecasting import ForecastResult
 
-__all__ = ["ForecastGraph", "Results"]
+__all__ = ["ForecastGraph", "Results", "clip_at_zero", "band_ends",
+           "EMPTY_TEXTS"]
+
+#: The plot's hint when an input is missing: (data?, models?) -> text.
+EMPTY_TEXTS = {
+    (False, False): "Connect a series to Data (e.g. Sample Series) and a "
+                    "model trained on its windows to Model (e.g. LSTM/GRU).",
+    (False, True): "Connect the series to Data: the table that goes into "
+                   "Windowing (e.g. Sample Series' Data), not the windows.",
+    (True, False): "Connect a model trained on Windowing's Train Data to "
+                   "Model (e.g. LSTM/GRU's Model).",
+}
+
+
+def clip_at_zero(forecasts: List[ForecastResult]
+                 ) -> Tuple[List[ForecastResult], List[str]]:
+    """Cut the bands of series that are never negative at zero.
+
+    Bands are the forecast plus quantiles of past errors, which know nothing
+    of a series' floor; counts, prices and passengers cannot go below 0.
+    Returns the forecasts (clipped where the history has no negative value)
+    and the names of the series whose bands were cut.
+    """
+    out, clipped = [], []
+    for result in forecasts:
+        history = result.history[~np.isnan(result.history)]
+        if len(history) and history.min() >= 0 \
+                and np.nanmin(np.append(result.lower, 0)) < 0:
+            result = replace(result, lower=np.maximum(result.lower, 0),
+                             upper=np.maximum(result.upper, 0))
+            if result.target not in clipped:
+                clipped.append(result.target)
+        out.append(result)
+    return out, clipped
+
+
+def band_ends(forecasts: List[ForecastResult]) -> List[Tuple[str, int]]:
+    """(model name, last step with a band) for each model whose band stops
+    before its forecast does: a step has a band only where the backtest
+    had held-out values that many steps ahead."""
+    ends = []
+    for result in forecasts:
+        known = np.flatnonzero(~np.isnan(result.lower))
+        if len(known) and known[-1] + 1 < result.steps:
+            ends.append((result.name, int(known[-1]) + 1))
+    return ends
 
 
 @dataclass(frozen=True)
@@ -30,11 +80,24 @@ class ForecastGraph(PlotWidget):
     def __init__(self):
         super().__init__(enableMenu=False)
         self.showGrid(True, True, alpha=0.25)
-        self.legend = LegendItem()
-        self.legend.setParentItem(self.getViewBox())
-        self.legend.anchor((0, 0), (0, 0), offset=(10, 5))
+        # Below the bottom axis (the plot layout's free row 4), not on the
+        # data: a legend inside the view box covered the forecast.
+        self.legend = pg.LegendItem(colCount=3, verSpacing=-4)
+        self.getPlotItem().layout.addItem(self.legend, 4, 1)
         self.getViewBox().setAutoVisible(y=True)
+        self.empty_text = pg.TextItem(color=QColor(110, 110, 110),
+                                      anchor=(0.5, 0.5))
         self._time_axis = None
+
+    def set_empty(self, text: str):
+        """No plot: a hint in the middle of the empty grid."""
+        self.clear_plot()
+        self.addItem(self.empty_text)
+        self.empty_text.setText(text)
+        self.empty_text.setPos(0.5, 0.5)
+        view = self.getViewBox()
+        view.disableAutoRange()
+        view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
 
     def set_time_axis(self, time_var):
         """A date axis for TimeVariables, else a numeric one, labelled."""
@@ -52,6 +115,7 @@ class ForecastGraph(PlotWidget):
         self.legend.clear()
         self.legend.hide()
         self.setLabel("left", "")
+        self.getViewBox().enableAutoRange()
 
     def plot(self, results: Results, colors, coverage: float, zoom: bool):
         self.clear_plot()
@@ -85,7 +149,8 @@ class ForecastGraph(PlotWidget):
             self.legend.addItem(actual, f"{result.target} (actual)")
 
         band = f"{100 * coverage:g}% interval"
-        has_band = False
+        # one band: a clear fill; several: light fills with outlines
+        alpha = 70 if len(forecasts) == 1 else 35
         for i, (result, color) in enumerate(zip(forecasts, colors)):
             one_step = pg.PlotCurveItem(
                 tested.times, tested.one_step[i],
@@ -98,24 +163,21 @@ class ForecastGraph(PlotWidget):
                 pen=pg.mkPen(color, width=2.5))
             self.addItem(line)
             self.legend.addItem(line, result.name)
-            if not np.isnan(result.lower).all():
-                fill = QColor(color)
-                fill.setAlpha(60)
-                lower = pg.PlotCurveItem(result.times, result.lower,
-                                         pen=pg.mkPen(None))
-                upper = pg.PlotCurveItem(result.times, result.upper,
-                                         pen=pg.mkPen(None))
-                self.addItem(lower)
-                self.addItem(upper)
-                self.addItem(pg.FillBetweenItem(lower, upper, brush=fill))
-                has_band = True
-        if has_band:
-            # One entry for all bands: each is shaded in its model's color.
+            if np.isnan(result.lower).all():
+                continue
+            fill = QColor(color)
+            fill.setAlpha(alpha)
+            outline = pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
+            lower = pg.PlotCurveItem(result.times, result.lower, pen=outline)
+            upper = pg.PlotCurveItem(result.times, result.upper, pen=outline)
+            self.addItem(lower)
+            self.addItem(upper)
+            self.addItem(pg.FillBetweenItem(lower, upper, brush=fill))
             self.legend.addItem(
-                pg.BarGraphItem(x=[0], height=[1], width=1, pen=None,
-                                brush=QColor(128, 128, 128, 60)),
-                f"{band} (shaded)")
-        self.legend.setColumnCount(2 if len(self.legend.items) > 4 else 1)
+                pg.BarGraphItem(x=[0], height=[1], width=1, brush=fill,
+                                pen=outline),
+                f"{result.name}: {band}")
+        self.legend.setColumnCount(min(3, len(self.legend.items)))
         self.legend.show()
         self.zoom(results, zoom)
 
