@@ -76,6 +76,8 @@ def auto_after_global(model: RecurrentModel, fit: Fit, series
     val_X, val_y = series.X[n_fit:], y[n_fit:]
     naive = series.sequences[n_fit:, -1, series.target_index] \
         .astype(np.float64)
+    if y.ndim == 2:  # direct multi-step: the last value for every step
+        naive = naive[:, None]
     rmse_naive = _rmse(val_y, naive)
     rmse_global = _rmse(val_y, model.predict(val_X))
     outside = _outside(val_y, y[:n_fit])

@@ -20,7 +20,7 @@ from orangecontrib.recurrent.calibration import (
 )
 from orangecontrib.recurrent.rollout import (
     ForecastError, forecast_paths, limited_reason, model_name, model_window,
-    prepare_series,
+    prepare_series, strategy,
 )
 from orangecontrib.recurrent.tsmodels import is_ts_model, ts_paths, ts_series
 from orangecontrib.recurrent.windowing import held_out_rows
@@ -71,6 +71,10 @@ class BacktestResult:
         the series crosses zero; below 1 beats the naive forecast's
         in-sample error. NaN when the series before the held-out part is
         constant.
+    strategies : tuple of str
+        How each model goes ahead: "recursive", "direct 1..h", "h ahead
+        only" (see :func:`.rollout.strategy`), or the time-series model's
+        own forecast ("ARIMA(...)" as orange3-timeseries names it).
     """
     names: tuple
     targets: tuple
@@ -89,6 +93,7 @@ class BacktestResult:
     interval_sources: tuple = ()
     notes: tuple = ()
     mase: Optional[np.ndarray] = None
+    strategies: tuple = ()
 
     @property
     def errors(self) -> np.ndarray:
@@ -117,7 +122,9 @@ class BacktestResult:
             interval_sources=tuple(self.interval_sources[i] for i in models)
             if self.interval_sources else (),
             notes=tuple(self.notes[i] for i in models) if self.notes else (),
-            mase=None if self.mase is None else self.mase[models])
+            mase=None if self.mase is None else self.mase[models],
+            strategies=tuple(self.strategies[i] for i in models)
+            if self.strategies else ())
 
     def achieved_coverage(self) -> tuple:
         """Share of held-out values inside each model's interval per step
@@ -283,7 +290,8 @@ def backtest(models, data: Table, steps: int = 1,
     shape = (len(models), len(origins), steps)
     actual, predictions = np.full(shape, np.nan), np.full(shape, np.nan)
     lower, upper = np.full(shape, np.nan), np.full(shape, np.nan)
-    limited, targets, sources, notes, scales = [], [], [], [], []
+    limited, targets, sources, notes, scales, strategies = \
+        [], [], [], [], [], []
     times, time_var = None, None
     for i, (model, window) in enumerate(zip(models, windows)):
         progress = None if progress_callback is None else (
@@ -303,6 +311,7 @@ def backtest(models, data: Table, steps: int = 1,
             limited.append(None)
             sources.append("model's own")
             notes.append(paths.note)
+            strategies.append(str(model))
             if progress is not None:
                 progress(1)
         else:
@@ -315,6 +324,7 @@ def backtest(models, data: Table, steps: int = 1,
             limited.append(limited_reason(model_name(model), layout, steps))
             sources.append("earlier held-out errors")
             notes.append(None)
+            strategies.append(strategy(layout))
         if times is None:
             times, time_var = series.times[origins + 1], series.time_var
         targets.append(target)
@@ -333,4 +343,5 @@ def backtest(models, data: Table, steps: int = 1,
         rmse=rmse, mae=mae, mape=mape, limited=tuple(limited),
         time_variable=time_var, coverage=coverage, lower=lower, upper=upper,
         interval_sources=tuple(sources), notes=tuple(notes),
-        mase=mae / np.array(scales)[:, None])
+        mase=mae / np.array(scales)[:, None],
+        strategies=tuple(strategies))

@@ -194,12 +194,20 @@ def forecast(model, data: Table, steps: int, coverage: float = 0.9,
         upper[:k] = values[:k] + high[:k]
     history = series.target if series.target is not None \
         else np.full(n, np.nan)
+    method = None
+    if layout.direct:
+        method = (f"direct: steps 1..{layout.horizon} at once from the last "
+                  "window" + (f"; further steps in blocks of "
+                              f"{layout.horizon}, each from the window "
+                              "ending in the block before"
+                              if n_steps > layout.horizon else ""))
     return ForecastResult(
         name=name, target=layout.target_series,
         times=future_times(series.times, n_steps), forecast=values,
         lower=lower, upper=upper, coverage=coverage, steps_requested=steps,
         limited_reason=limited, time_variable=series.time_var,
-        history_times=series.times, history=history, backtest=bt)
+        history_times=series.times, history=history, backtest=bt,
+        method=method)
 
 
 def _ts_forecast(model, data: Table, steps: int, coverage: float, time,

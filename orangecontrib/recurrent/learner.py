@@ -115,7 +115,9 @@ class RecurrentLearner(Learner):
     """
     __returns__ = RecurrentModel
     supports_weights = False
-    supports_multiclass = False
+    #: Several numeric targets: one network with an output per target
+    #: (direct multi-step windows); checked in incompatibility_reason.
+    supports_multiclass = True
     #: callable() -> bool, or None. Set as an attribute (the LSTM/GRU
     #: widget sets its task's interruption flag); asked between batches,
     #: True abandons training with TrainingCancelled within one batch.
@@ -213,9 +215,11 @@ class RecurrentLearner(Learner):
     def incompatibility_reason(self, domain: Domain) -> Optional[str]:
         if text.is_text_domain(domain):
             return text.text_incompatibility_reason(domain)
-        if len(domain.class_vars) > 1:
-            return "Recurrent networks predict a single target variable."
-        if domain.class_var is None:
+        if len(domain.class_vars) > 1 \
+                and not all(v.is_continuous for v in domain.class_vars):
+            return ("Recurrent networks predict one target, or several "
+                    "numeric ones; these targets are not all numeric.")
+        if not domain.class_vars:
             return "The data has no target variable."
         if not domain.attributes:
             return "The data has no features."

@@ -135,8 +135,13 @@ class RecurrentModel(TorchModel):
         self.target_index = target_index if relative else None
         self.params = dict(params)
         self.task = task
-        self.target_mean = float(target_mean)
-        self.target_scale = float(target_scale)
+        # floats for one target (as older pickles hold); arrays of h for a
+        # direct multi-step model
+        self.target_mean = float(target_mean) if np.ndim(target_mean) == 0 \
+            else np.asarray(target_mean, dtype=float)
+        self.target_scale = float(target_scale) \
+            if np.ndim(target_scale) == 0 \
+            else np.asarray(target_scale, dtype=float)
         self.class_prior = None if class_prior is None \
             else np.asarray(class_prior, dtype=float)
         self.architecture = dict(
@@ -220,6 +225,12 @@ class RecurrentModel(TorchModel):
         out = np.concatenate(outputs) if outputs \
             else np.zeros((0, n_out))
         if self.task == REGRESSION:
+            if n_out > 1:  # direct multi-step: (rows, h)
+                levels = out.astype(np.float64) * self.target_scale \
+                    + self.target_mean
+                if relative and anchors:
+                    levels += np.concatenate(anchors)[:, None]
+                return levels
             levels = out[:, 0].astype(np.float64) * self.target_scale \
                 + self.target_mean
             if relative and anchors:

@@ -11,6 +11,10 @@ the series' tail and handed to the model as a Table in its own window domain.
   s comes from the window ending at ``origin + s - h``, whose values are
   observed ones or forecasts of earlier steps; with h > 1, steps go in blocks
   of h. One block is one model call for all origins.
+- A *direct* model (h targets, steps 1..h; see :func:`make_windows`'s
+  ``direct``) gives steps 1..h from the window ending at the origin in one
+  call; past h, windows of the target alone continue in blocks of h, each
+  from the window ending at the last step of the block before.
 - When the window holds other series (whose future is unknown), only steps
   1..h can be forecast; :func:`limited_reason` says so.
 
@@ -30,7 +34,7 @@ __all__ = [
     "ForecastError", "NotWindowedError", "CategoricalTargetError",
     "MissingSeriesError", "model_name", "model_window", "check_model",
     "limited_reason", "prepare_series", "SeriesValues", "forecast_paths",
-    "first_origin", "future_times",
+    "first_origin", "future_times", "strategy",
 ]
 
 
@@ -76,6 +80,8 @@ def model_window(model) -> tuple:
             f"'{name}' was not trained on windows: its columns carry no "
             "window metadata (series, offset). Train it on the output of "
             "Windowing.")
+    if layout.direct:
+        return domain, layout
     if not domain.class_var.is_continuous:
         raise CategoricalTargetError(
             f"'{name}' predicts the categorical '{domain.class_var.name}'; "
@@ -89,6 +95,15 @@ def model_window(model) -> tuple:
 
 def _recursive(layout: WindowLayout) -> bool:
     return layout.series == (layout.target_series,)
+
+
+def strategy(layout: WindowLayout) -> str:
+    """How the model forecasts, in words: "direct 1..h", "recursive" or
+    "h ahead only"."""
+    if layout.direct:
+        return f"direct 1..{layout.horizon}"
+    return "recursive" if _recursive(layout) else \
+        f"{layout.horizon} ahead only"
 
 
 def limited_reason(name: str, layout: WindowLayout, steps: int):
@@ -155,14 +170,16 @@ def prepare_series(data: Table, model, domain: Domain, layout: WindowLayout,
 
 def _predict(model, domain: Domain, layout: WindowLayout,
              windows: np.ndarray) -> np.ndarray:
-    """Windows (rows, L, series) -> the model's predictions (rows,).
+    """Windows (rows, L, series) -> the model's predictions (rows,), or
+    (rows, h) for a direct model.
 
     The rows are built as a Table in the model's window domain, so that
     ``model(table)`` works for any Orange model; rows with a missing value
     give NaN instead of whatever a model's imputer would make up.
     """
     n_rows = len(windows)
-    out = np.full(n_rows, np.nan)
+    out = np.full((n_rows, layout.horizon) if layout.direct else n_rows,
+                  np.nan)
     valid = ~np.isnan(windows).any(axis=(1, 2))
     if not valid.any():
         return out
@@ -173,7 +190,8 @@ def _predict(model, domain: Domain, layout: WindowLayout,
     Y = np.full((rows, len(domain.class_vars)), np.nan)
     metas = np.full((rows, len(domain.metas)), np.nan, dtype=object)
     table = Table.from_numpy(domain, X, Y, metas)
-    out[valid] = np.asarray(model(table), dtype=float).reshape(rows)
+    out[valid] = np.asarray(model(table), dtype=float).reshape(
+        out[valid].shape)
     return out
 
 
@@ -193,8 +211,10 @@ def forecast_paths(model, domain: Domain, layout: WindowLayout, values: np.ndarr
     history = values[:, 0]
     for start in range(1, last + 1, h):
         steps = np.arange(start, min(start + h, last + 1))
-        # The window for step s ends at origin + s - h.
-        index = (origins[:, None, None] + (steps - h)[None, :, None]
+        # The window for step s ends at origin + s - h; a direct model's
+        # window for the whole block ends at origin + start - 1.
+        ends = np.array([start - 1]) if layout.direct else steps - h
+        index = (origins[:, None, None] + ends[None, :, None]
                  + offsets[None, None, :])                  # (O, B, L)
         if recursive:
             ahead = index - origins[:, None, None]          # > 0: a forecast
@@ -207,6 +227,8 @@ def forecast_paths(model, domain: Domain, layout: WindowLayout, values: np.ndarr
             windows = values[index]                         # (O, B, L, S)
         windows = windows.reshape(-1, len(offsets), values.shape[1])
         predictions = _predict(model, domain, layout, windows)
+        if layout.direct:
+            predictions = predictions[:, :len(steps)]
         out[:, steps - 1] = predictions.reshape(n_origins, len(steps))
         if progress is not None:
             progress(steps[-1] / last)
@@ -215,6 +237,8 @@ def forecast_paths(model, domain: Domain, layout: WindowLayout, values: np.ndarr
 
 def first_origin(layout: WindowLayout) -> int:
     """The earliest origin whose step-1 window starts at row 0 or later."""
+    if layout.direct:  # steps 1..h come from the window ending at the origin
+        return -min(layout.offsets)
     return layout.horizon - 1 - min(layout.offsets)
 
 

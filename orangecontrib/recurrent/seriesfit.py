@@ -33,7 +33,8 @@ class SeriesData:
     """Training rows as the network reads them.
 
     ``X`` is the table's 2-D array; ``sequences`` a view of it as
-    ``(rows, steps, series)``; ``y`` the target (float64); ``targets`` the
+    ``(rows, steps, series)``; ``y`` the target (float64; ``(rows, h)`` for
+    h numeric targets, as direct multi-step windows have); ``targets`` the
     class indices (classification) or None; ``mean``/``std`` the inputs'
     per-series statistics; ``target_index`` the target's series in the
     window (None when it is not there; regression only).
@@ -74,16 +75,22 @@ def prepare_series(data: Table, normalization: str) -> SeriesData:
         raise ValueError(missing_message(X, domain))
     check_inputs_vary(domain, mean, std)
 
-    class_var = domain.class_var
-    y = np.asarray(data.Y, dtype=np.float64).reshape(len(data))
+    class_var = domain.class_var or domain.class_vars[0]
+    n_targets = len(domain.class_vars)
+    y = np.asarray(data.Y, dtype=np.float64).reshape(len(data), n_targets)
+    if n_targets == 1:
+        y = y[:, 0]
     if not np.isfinite(y).all():
         raise ValueError(
             f"The target '{class_var.name}' has missing values in "
-            f"{int((~np.isfinite(y)).sum())} rows. Let Windowing "
-            "interpolate the series, or remove those rows.")
-    series = SeriesData(domain, X, sequences, y, REGRESSION, 1, mean, std)
+            f"{int((~np.isfinite(y.reshape(len(y), -1)).any(axis=1)).sum())}"
+            " rows. Let Windowing interpolate the series, or remove those "
+            "rows.")
+    series = SeriesData(domain, X, sequences, y, REGRESSION, n_targets,
+                        mean, std)
     if class_var.is_continuous:
-        check_target_varies(class_var.name, y)
+        for i, var in enumerate(domain.class_vars):
+            check_target_varies(var.name, y if n_targets == 1 else y[:, i])
         series.target_index = relative_target(domain)
         if normalization == RELATIVE and series.target_index is None:
             raise ValueError(
@@ -104,6 +111,19 @@ def prepare_series(data: Table, normalization: str) -> SeriesData:
     return series
 
 
+def _target_scaling(y: np.ndarray, relative: bool = True) -> tuple:
+    """Mean and scale of the targets: floats for one target, arrays of h
+    for h targets (each step ahead its own, as changes grow with it)."""
+    if y.ndim == 1:
+        mean = float(y.mean())
+        std = float(y.std())
+        return mean, safe_scale(std, mean) if relative else std
+    mean, std = y.mean(axis=0), y.std(axis=0)
+    scale = np.array([safe_scale(s, m) if relative else s
+                      for s, m in zip(std, mean)])
+    return mean, scale
+
+
 def fit_series(learner, series: SeriesData, relative: bool,
                run: int = 1) -> RecurrentModel:
     """Train one network, global or relative, with ``learner``'s parameters
@@ -120,13 +140,13 @@ def fit_series(learner, series: SeriesData, relative: bool,
     if relative:
         in_mean, in_std, _ = series_statistics(sequences, True)
         in_std = np.array([safe_scale(s, m) for s, m in zip(in_std, in_mean)])
-        change = y - sequences[:, -1, series.target_index]
-        t_mean = float(change.mean())
-        t_scale = safe_scale(float(change.std()), t_mean)
+        last = sequences[:, -1, series.target_index]
+        change = y - (last[:, None] if y.ndim == 2 else last)
+        t_mean, t_scale = _target_scaling(change)
         t = ((change - t_mean) / t_scale).astype(np.float32)
         loss_name = LOSS_CHANGE
     elif series.task == REGRESSION:
-        t_mean, t_scale = float(y.mean()), float(y.std())
+        t_mean, t_scale = _target_scaling(y, relative=False)
         t = ((y - t_mean) / t_scale).astype(np.float32)
     with seeded(learner.random_state):
         network = RecurrentNetwork(

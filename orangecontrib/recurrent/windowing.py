@@ -4,7 +4,8 @@ Every variable that :func:`make_windows` creates carries two attributes:
 
 - ``attributes["series"]``: the name of the source column it was cut from;
 - ``attributes["offset"]``: its time offset k relative to the window's last
-  observation t (k <= 0 for features ``x(t-k)``, k = h for the target ``x(t+h)``).
+  observation t (k <= 0 for features ``x(t-k)``, k = h for the target ``x(t+h)``;
+  a direct multi-step table has h targets ``x(t+1)`` ... ``x(t+h)``, offsets 1..h).
 
 Anything that consumes windows (the recurrent learner, forecasting) reads the
 layout back from these attributes with :func:`window_layout`, so a window table
@@ -20,6 +21,9 @@ from Orange.data import (
     ContinuousVariable, DiscreteVariable, Domain, Table, TimeVariable, Variable,
 )
 
+from orangecontrib.recurrent.directsteps import (
+    direct_class_vars, direct_targets, direct_values,
+)
 from orangecontrib.recurrent.series import (
     choose_time_variable, resolve_variable, series_columns,
     time_irregularities,
@@ -65,6 +69,7 @@ class WindowingReport:
     n_duplicate_times: int = 0
     n_time_gaps: int = 0
     time_step: float = 0.0
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,12 +78,20 @@ class WindowLayout:
 
     ``columns[i, j]`` is the attribute index holding series ``series[j]`` at
     step i (step 0 is the oldest, step L-1 the last observation t).
+    ``target_offsets`` are 1..h for a direct multi-step table (h numeric
+    targets of one series), else empty.
     """
     series: tuple
     offsets: tuple
     columns: np.ndarray
     target_series: Optional[str]
     horizon: Optional[int]
+    target_offsets: tuple = ()
+
+    @property
+    def direct(self) -> bool:
+        """Whether the targets are steps 1..h of one series (h > 1)."""
+        return len(self.target_offsets) > 1
 
     @property
     def window_length(self) -> int:
@@ -123,6 +136,9 @@ def window_layout(domain: Domain) -> Optional[WindowLayout]:
     if domain.class_var is not None:
         target_series = series_name(domain.class_var)
         horizon = _offset(domain.class_var)
+    elif len(domain.class_vars) > 1:
+        return WindowLayout(series, offsets, columns,
+                            *direct_targets(domain.class_vars))
     return WindowLayout(series, offsets, columns, target_series, horizon)
 
 
@@ -158,7 +174,8 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
                  series: Optional[Sequence[VarLike]] = None,
                  target: Optional[VarLike] = None,
                  time: Optional[VarLike] = None,
-                 missing: str = MISSING_INTERPOLATE) -> Table:
+                 missing: str = MISSING_INTERPOLATE,
+                 direct: bool = False) -> Table:
     """Turn a time-ordered table into one row per window.
 
     Parameters
@@ -189,12 +206,16 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         class is missing are dropped (``n_target_missing`` in the report).
         Too large an output raises ValueError before anything is allocated
         (:func:`check_window_memory`).
+    direct : bool
+        Direct multi-step: h targets ``target(t+1) .. target(t+h)`` (numeric
+        target only), for a model that predicts all steps at once.
 
     Returns
     -------
     Table
-        Features ``x(t-L+1) .. x(t)`` grouped by step (oldest first), target,
-        and the target row's time (or row index) as a meta. Rows are in time
+        Features ``x(t-L+1) .. x(t)`` grouped by step (oldest first), target
+        (or targets), and the (last) target row's time (or row index) as a
+        meta. Rows are in time
         order. ``table.attributes["windowing"]`` holds a :class:`WindowingReport`.
     """
     window_length, horizon = int(window_length), int(horizon)
@@ -229,6 +250,10 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
     if not (target_var.is_continuous or target_var.is_discrete):
         raise ValueError(f"Target '{target_var.name}' must be numeric or "
                          "categorical.")
+    direct = bool(direct) and horizon > 1
+    if direct and not target_var.is_continuous:
+        raise ValueError(f"Direct multi-step needs a numeric target; "
+                         f"'{target_var.name}' is categorical.")
 
     n_rows = len(data)
     needed = window_length + horizon
@@ -250,10 +275,13 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
     lags = np.stack([_sliding(columns[v], window_length)[:n_windows]
                      for v in series_vars], axis=2)
     y = columns[target_var][window_length - 1 + horizon:]
+    if direct:
+        y = direct_values(columns[target_var], window_length, horizon)
     target_rows = np.arange(window_length - 1 + horizon, n_rows)
     X = lags.reshape(n_windows, window_length * len(series_vars))
 
-    keep = ~(np.isnan(X).any(axis=1) | np.isnan(y))
+    keep = ~(np.isnan(X).any(axis=1)
+             | np.isnan(y.reshape(n_windows, -1)).any(axis=1))
     n_dropped = int(n_windows - keep.sum())
     n_target_missing = 0 if target_var.is_continuous \
         else int(np.isnan(y).sum())
@@ -270,13 +298,16 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
                 ContinuousVariable(lag_name(var.name, k),
                                    number_of_decimals=var.number_of_decimals),
                 var.name, k))
-    if target_var.is_continuous:
+    if direct:
+        class_var = direct_class_vars(target_var, horizon, lag_name)
+    elif target_var.is_continuous:
         class_var = ContinuousVariable(
             lag_name(target_var.name, horizon),
             number_of_decimals=target_var.number_of_decimals)
     else:
         class_var = DiscreteVariable(target_var.name, values=target_var.values)
-    _tagged(class_var, target_var.name, horizon)
+    if not direct:
+        _tagged(class_var, target_var.name, horizon)
     if time_var is not None:
         time_meta = time_var.copy(name=time_var.name) \
             if isinstance(time_var, TimeVariable) \
@@ -295,6 +326,7 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         n_input_rows=n_rows, n_windows=int(len(X)),
         n_interpolated=n_interpolated, n_dropped=n_dropped,
         n_target_missing=n_target_missing,
+        direct=direct,
         **_time_report(times if time_var is not None else None))
     table.attributes = {"windowing": report}
     return table
