@@ -217,8 +217,9 @@ class RecurrentLearner(Learner):
             return text.text_incompatibility_reason(domain)
         if len(domain.class_vars) > 1 \
                 and not all(v.is_continuous for v in domain.class_vars):
-            return ("Recurrent networks predict one target, or several "
-                    "numeric ones; these targets are not all numeric.")
+            return ("Recurrent networks predict a single target variable, "
+                    "or several numeric ones (direct multi-step); these "
+                    "targets are not all numeric.")
         if not domain.class_vars:
             return "The data has no target variable."
         if not domain.attributes:
