@@ -9,7 +9,17 @@ import numpy as np
 
 from Orange.data import ContinuousVariable
 
-__all__ = ["direct_targets", "direct_values", "direct_class_vars"]
+__all__ = ["direct_targets", "direct_values", "direct_class_vars",
+           "use_direct"]
+
+
+def use_direct(direct: bool, horizon: int, target_var) -> bool:
+    """Whether to make h targets: asked for and h > 1; ValueError for a
+    categorical target."""
+    if direct and not target_var.is_continuous:
+        raise ValueError(f"Direct multi-step needs a numeric target; "
+                         f"'{target_var.name}' is categorical.")
+    return bool(direct) and horizon > 1
 
 
 def _key(var, name):

@@ -22,7 +22,7 @@ from Orange.data import (
 )
 
 from orangecontrib.recurrent.directsteps import (
-    direct_class_vars, direct_targets, direct_values,
+    direct_class_vars, direct_targets, direct_values, use_direct,
 )
 from orangecontrib.recurrent.series import (
     choose_time_variable, resolve_variable, series_columns,
@@ -78,8 +78,7 @@ class WindowLayout:
 
     ``columns[i, j]`` is the attribute index holding series ``series[j]`` at
     step i (step 0 is the oldest, step L-1 the last observation t).
-    ``target_offsets`` are 1..h for a direct multi-step table (h numeric
-    targets of one series), else empty.
+    ``target_offsets``: 1..h for direct multi-step targets, else empty.
     """
     series: tuple
     offsets: tuple
@@ -89,8 +88,7 @@ class WindowLayout:
     target_offsets: tuple = ()
 
     @property
-    def direct(self) -> bool:
-        """Whether the targets are steps 1..h of one series (h > 1)."""
+    def direct(self) -> bool:  # targets: steps 1..h of one series, h > 1
         return len(self.target_offsets) > 1
 
     @property
@@ -207,15 +205,13 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
         Too large an output raises ValueError before anything is allocated
         (:func:`check_window_memory`).
     direct : bool
-        Direct multi-step: h targets ``target(t+1) .. target(t+h)`` (numeric
-        target only), for a model that predicts all steps at once.
+        h targets ``target(t+1) .. target(t+h)`` (:mod:`.directsteps`).
 
     Returns
     -------
     Table
-        Features ``x(t-L+1) .. x(t)`` grouped by step (oldest first), target
-        (or targets), and the (last) target row's time (or row index) as a
-        meta. Rows are in time
+        Features ``x(t-L+1) .. x(t)`` grouped by step (oldest first), target(s),
+        and the (last) target row's time (or row index) as a meta. Rows are in time
         order. ``table.attributes["windowing"]`` holds a :class:`WindowingReport`.
     """
     window_length, horizon = int(window_length), int(horizon)
@@ -250,10 +246,7 @@ def make_windows(data: Table, window_length: int, horizon: int = 1,
     if not (target_var.is_continuous or target_var.is_discrete):
         raise ValueError(f"Target '{target_var.name}' must be numeric or "
                          "categorical.")
-    direct = bool(direct) and horizon > 1
-    if direct and not target_var.is_continuous:
-        raise ValueError(f"Direct multi-step needs a numeric target; "
-                         f"'{target_var.name}' is categorical.")
+    direct = use_direct(direct, horizon, target_var)
 
     n_rows = len(data)
     needed = window_length + horizon
