@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
 __all__ = ["NodeReport", "RunReport", "summarize", "summarize_results",
-           "format_report"]
+           "format_report", "raising_node"]
 
 
 @dataclass
@@ -42,6 +42,19 @@ class RunReport:
     def ok(self) -> bool:
         return not (self.timed_out or self.errors
                     or any(node.errors for node in self.nodes))
+
+
+def raising_node(tb, widgets: Dict[Any, Any]):
+    """The node whose widget raised: of a traceback's frames, the innermost
+    whose ``self`` is one of ``widgets`` (node -> widget); None when none
+    is (the exception then belongs to the run, not to a node)."""
+    nodes = {id(widget): node for node, widget in widgets.items()}
+    found = None
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        found = nodes.get(id(owner), found)
+        tb = tb.tb_next
+    return found
 
 
 def summarize(value: Any) -> str:

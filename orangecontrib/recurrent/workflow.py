@@ -10,23 +10,20 @@ widgets and ``orangecanvas``' reader restores their saved settings, so a
 workflow runs here as it does when opened in Orange.
 
 ``python -m Orange.canvas.run`` waits for the signal manager's ``finished``
-signal, which is only emitted right after an input update; when the last
-widget finishes its work in a thread (Test and Score, a learner training in
-the background) it never comes and the run hangs. This runner polls instead:
-it processes Qt events until no signal is pending, no node is invalidated,
-blocking or running, and no widget has a background task, and stays so for a
-few polls in a row.
+signal, emitted only right after an input update, so a run whose last widget
+works in a thread (Test and Score, a learner) hangs. This runner polls until
+no signal is pending, no node is invalidated, blocking or running and no
+widget has a background task, for a few polls in a row.
 
 For each node it prints the title, its state (ok / warning / error), the
 widget's messages and a summary of its outputs; with ``--out`` it also saves
 a PNG of every widget and every output table (``.tab``). The exit status is 1
-if a widget shows an error, the workflow did not load completely, an
-exception escaped a widget, or the run timed out; 0 otherwise.
+if a widget shows an error or raised (its node reads error), the workflow did
+not load completely, an exception escaped, or the run timed out; else 0.
 
 Nothing here touches the network: Orange's update check, notification feed
-and usage statistics live in ``Orange.canvas.__main__``'s application set-up,
-which this runner never calls. Other add-ons behave as they do in Orange
-(Orange3-Text, for one, starts fetching NLTK data when its widgets load).
+and usage statistics live in ``Orange.canvas.__main__``, never called here.
+Other add-ons behave as in Orange (Orange3-Text fetches NLTK data on import).
 """
 import argparse
 import os
@@ -38,7 +35,7 @@ from types import SimpleNamespace
 from typing import Any, Dict, List, Optional
 
 from orangecontrib.recurrent.runreport import (
-    NodeReport, RunReport, format_report, summarize,
+    NodeReport, RunReport, format_report, raising_node, summarize,
 )
 
 #: How long (seconds) between two checks of the workflow's state.
@@ -49,10 +46,8 @@ IDLE_POLLS = 6
 
 
 def ensure_offscreen():
-    """Make Qt draw offscreen unless the caller chose a platform.
-
-    Must run before the first Qt import to take effect.
-    """
+    """Make Qt draw offscreen unless the caller chose a platform (before
+    the first Qt import)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -64,7 +59,7 @@ def quiet_offscreen_plugin():
 
     previous = None
 
-    def handler(kind, context, message):
+    def handler(kind, context, message):  # pylint: disable=unused-argument
         if message.startswith("This plugin does not support"):
             return
         if previous is not None:
@@ -93,11 +88,9 @@ _REGISTRY = None
 
 
 def widget_registry():
-    """The canvas' widget registry: every installed widget, add-ons included.
-
-    Built once per process, as ``Orange.canvas.run`` builds it: Orange's
-    configuration names the entry points and the discovery class, and a
-    cached registry makes later starts fast.
+    """The canvas' widget registry: every installed widget, add-ons included,
+    built once per process as ``Orange.canvas.run`` builds it (Orange's
+    configuration names the entry points; a cache makes later starts fast).
     """
     global _REGISTRY  # pylint: disable=global-statement
     if _REGISTRY is None:
@@ -132,11 +125,8 @@ class WorkflowRun:
             report = run.run(timeout=300)
             widget = run.widget("Test and Score")
 
-    Parameters
-    ----------
-    path : str
-        The .ows file. Relative paths in it are resolved against its folder,
-        as the canvas does.
+    ``path``: the .ows file; relative paths in it are resolved against its
+    folder, as the canvas does.
     """
 
     def __init__(self, path: str):
@@ -147,6 +137,7 @@ class WorkflowRun:
         self.app = application()
         registry = widget_registry()
         self._exceptions: List[str] = []
+        self.raised: Dict[Any, List[str]] = {}  # node -> its exceptions
         self.load_errors: List[str] = []
         scheme = config.workflow_constructor()
         scheme.set_runtime_env("basedir", os.path.dirname(self.path))
@@ -175,8 +166,14 @@ class WorkflowRun:
         self.load_errors.append(f"could not load: {exc}")
 
     def _excepthook(self, exc_type, exc, tb):
-        self._exceptions.append(
-            "".join(traceback.format_exception(exc_type, exc, tb)))
+        # A widget's exception is its node's error (the node must not read
+        # ok); one raised outside every widget is the run's.
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        node = raising_node(tb, self.widgets)
+        if node is None:
+            self._exceptions.append(text)
+        else:
+            self.raised.setdefault(node, []).append(text)
 
     @property
     def nodes(self):
@@ -294,6 +291,8 @@ class WorkflowRun:
             report.errors.append("widget failed to start:\n"
                                  + self.init_errors[node])
             return report
+        report.errors.extend("exception in the widget:\n" + text
+                             for text in self.raised.get(node, []))
         for message in node.state_messages():
             if not message.contents:
                 continue

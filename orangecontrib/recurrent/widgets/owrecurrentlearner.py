@@ -6,7 +6,6 @@ to the canvas. The canvas imports every widget module when it starts and the
 widget creates its learner in the GUI thread; learner.py imports torch only
 when a model is trained or used (in the worker), so neither loads torch.
 """
-import copy
 import time
 from typing import Optional
 
@@ -14,11 +13,11 @@ import numpy as np
 
 from AnyQt.QtCore import QSize
 
-from Orange.base import Learner, Model
+from Orange.base import Model
 from Orange.data import Table
 from Orange.widgets import gui
 from Orange.widgets.settings import Setting
-from Orange.widgets.utils.concurrent import ConcurrentWidgetMixin, TaskState
+from Orange.widgets.utils.concurrent import ConcurrentWidgetMixin
 from Orange.widgets.utils.owlearnerwidget import OWBaseLearner
 from Orange.widgets.utils.signals import Output
 from Orange.widgets.utils.widgetpreview import WidgetPreview
@@ -26,7 +25,7 @@ from Orange.widgets.widget import Msg
 
 from orangecontrib.recurrent.learner import RecurrentLearner
 from orangecontrib.recurrent.options import AUTO, GLOBAL, NORMALIZATIONS
-from orangecontrib.recurrent.reports import StopReason, TrainingCancelled
+from orangecontrib.recurrent.reports import StopReason
 from orangecontrib.recurrent.widgets.utils.learnerform import (
     add_form, epoch_status, learner_params, report_parameters,
     training_summary,
@@ -34,33 +33,15 @@ from orangecontrib.recurrent.widgets.utils.learnerform import (
 from orangecontrib.recurrent.widgets.utils.lossplot import (
     EMPTY_TEXT, LossGraph, format_loss,
 )
+from orangecontrib.recurrent.widgets.utils.settingscheck import (
+    coerce_settings, reset_out_of_range,
+)
+# train is the worker's function; it lives beside the widget's helpers
+from orangecontrib.recurrent.widgets.utils.trainingtask import train
 
 __all__ = ["OWRecurrentLearner", "train"]
 
 CELL_NAMES = ("LSTM", "GRU", "RNN")
-
-
-def train(learner: Learner, data: Table, state: TaskState) -> Optional[Model]:
-    """Fit ``learner`` on ``data`` in a worker thread.
-
-    Reports every finished epoch (an ``EpochReport``) as a partial result and
-    as progress, and abandons training after the epoch in which the widget
-    asked to cancel. Returns the model, or None when cancelled.
-    """
-    def callback(report):
-        if state.is_interruption_requested():
-            raise TrainingCancelled()
-        state.set_partial_result(report)
-        state.set_progress_value(100 * report.epoch / report.epochs)
-
-    if state.is_interruption_requested():
-        return None
-    learner = copy.copy(learner)  # the Learner output keeps no callback
-    learner.callback = callback
-    try:
-        return learner(data)
-    except TrainingCancelled:
-        return None
 
 
 class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
@@ -83,10 +64,12 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
 
     class Warning(OWBaseLearner.Warning):
         training_stopped = Msg("Training stopped early: {}.")
+        settings_reset = Msg("Saved settings out of range were reset: {}.")
 
     class Information(OWBaseLearner.Information):
         cancelled = Msg("Training cancelled; the Model output keeps the "
                         "previous model.")
+        cancelled_first = Msg("Training cancelled; there is no model yet.")
         no_validation = Msg("No validation loss: {}% of the rows is fewer "
                             "than one batch ({} rows), so no early stopping "
                             "either. Raise the validation share or lower the "
@@ -131,7 +114,9 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         self._output_model: Optional[Model] = None
         self._started = 0.0
         self._last_report = None
+        coerced = coerce_settings(self)  # before the controls take them
         OWBaseLearner.__init__(self, preprocessors)
+        reset_out_of_range(self, self.Warning.settings_reset, coerced)
         self.set_default_learner_name(CELL_NAMES[self.cell_index])
 
     # --- GUI --------------------------------------------------------------
@@ -221,6 +206,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         self.show_fitting_failed(None)
         self.Warning.training_stopped.clear()
         self.Information.cancelled.clear()
+        self.Information.cancelled_first.clear()
         self.Information.no_validation.clear()
         self.model = None
         if not self.check_data():
@@ -256,7 +242,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         self.model = model
         self._set_output(model)
         self.graph.set_history(model.history, model.best_epoch)
-        if model.stop is StopReason.NOT_FINITE:
+        if model.stop in (StopReason.NOT_FINITE, StopReason.DIVERGED):
             self.Warning.training_stopped(model.stop_reason)
         if self.validation_share and not model.n_validation:
             self.Information.no_validation(self.validation_share,
@@ -275,12 +261,13 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             self.graph.set_empty("Training failed; see the error above.")
 
     def cancel_training(self):
-        """Stop training after the current epoch; keep the previous model."""
+        """Stop training at the next batch; keep the previous model."""
         if self.task is None:
             return
         self.cancel()
         self.model = self._output_model
-        self.Information.cancelled()
+        (self.Information.cancelled if self.model is not None
+         else self.Information.cancelled_first)()
         done = self._last_report.epoch if self._last_report else 0
         self.status_label.setText(f"Cancelled after {done} of "
                                   f"{self.epochs} epochs.")

@@ -11,7 +11,7 @@ import numpy as np
 from AnyQt.QtCore import QSize, Qt
 
 from Orange.data import (
-    ContinuousVariable, DiscreteVariable, Table, Variable,
+    ContinuousVariable, DiscreteVariable, Table, TimeVariable, Variable,
 )
 from Orange.widgets import gui
 from Orange.widgets.settings import (
@@ -22,6 +22,9 @@ from Orange.widgets.utils.widgetpreview import WidgetPreview
 from Orange.widgets.widget import Input, Msg, Output, OWWidget
 
 from orangecontrib.recurrent.series import find_time_variable
+from orangecontrib.recurrent.widgets.utils.settingscheck import (
+    coerce_settings, reset_out_of_range,
+)
 from orangecontrib.recurrent.windowing import (
     MISSING_DROP, MISSING_INTERPOLATE, chronological_split, make_windows,
     requested_test_rows,
@@ -34,6 +37,18 @@ ROW_ORDER = "(row order)"
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _step(step: float, time_var) -> str:
+    """A time step in words: seconds of a date/time column in days, hours,
+    minutes or seconds; other columns' steps as numbers."""
+    if isinstance(time_var, TimeVariable):
+        for unit, seconds in (("day", 86400), ("hour", 3600),
+                              ("minute", 60), ("second", 1)):
+            if step >= seconds or unit == "second":
+                return f"{step / seconds:g} {unit}" \
+                    + ("" if step == seconds else "s")
+    return f"{step:g}"
 
 
 class OWWindowing(OWWidget):
@@ -67,6 +82,15 @@ class OWWindowing(OWWidget):
 
     class Warning(OWWidget.Warning):
         windows_dropped = Msg("{} of {} dropped: they hold missing values.")
+        class_missing = Msg("{} dropped: the categorical target is missing "
+                            "there (a class is never interpolated).")
+        duplicate_times = Msg("Times repeat in {}; each row is a step of "
+                              "its own. Aggregate the rows of one time "
+                              "first.")
+        time_gaps = Msg("{} in time longer than the usual step ({}); "
+                        "windows span them as one step. Fill the missing "
+                        "times first if it matters.")
+        settings_reset = Msg("Saved settings out of range were reset: {}.")
 
     want_main_area = False
     resizing_enabled = False
@@ -90,6 +114,7 @@ class OWWindowing(OWWidget):
 
     def __init__(self):
         super().__init__()
+        coerced = coerce_settings(self)  # before the controls take them
         self.data: Optional[Table] = None
 
         box = gui.vBox(self.controlArea, "Variables")
@@ -150,6 +175,7 @@ class OWWindowing(OWWidget):
         self.info_label.setWordWrap(True)
 
         gui.auto_apply(self.buttonsArea, self)
+        reset_out_of_range(self, self.Warning.settings_reset, coerced)
 
     # --- input ------------------------------------------------------------
     @Inputs.data
@@ -198,6 +224,9 @@ class OWWindowing(OWWidget):
         self.Error.windowing_failed.clear()
         self.Error.no_train_rows.clear()
         self.Warning.windows_dropped.clear()
+        self.Warning.class_missing.clear()
+        self.Warning.duplicate_times.clear()
+        self.Warning.time_gaps.clear()
         if self.data is not None and not self.Error.no_numeric.is_shown():
             windows = self._windows()
             if windows is not None:
@@ -226,12 +255,29 @@ class OWWindowing(OWWidget):
         except ValueError as exc:
             self.Error.windowing_failed(str(exc))
             return None
-        report = windows.attributes["windowing"]
-        if report.n_dropped:
-            self.Warning.windows_dropped(
-                report.n_dropped,
-                _plural(report.n_dropped + report.n_windows, "window"))
+        except MemoryError:  # estimated to fit, but did not
+            self.Error.windowing_failed(
+                "Not enough memory for these windows; shorten the window "
+                "or use fewer series or rows.")
+            return None
+        self._warn(windows.attributes["windowing"])
         return windows
+
+    def _warn(self, report):
+        """Warnings for what make_windows reports."""
+        if report.n_dropped > report.n_target_missing:
+            self.Warning.windows_dropped(
+                report.n_dropped - report.n_target_missing,
+                _plural(report.n_dropped + report.n_windows, "window"))
+        if report.n_target_missing:
+            self.Warning.class_missing(
+                _plural(report.n_target_missing, "window"))
+        if report.n_duplicate_times:
+            self.Warning.duplicate_times(
+                _plural(report.n_duplicate_times, "row"))
+        if report.n_time_gaps:
+            self.Warning.time_gaps(_plural(report.n_time_gaps, "gap"),
+                                   _step(report.time_step, self.time_var))
 
     def _split(self, windows: Table):
         """(train, test); (windows, None) with no test share; (None, None)
