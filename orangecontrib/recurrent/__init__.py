@@ -11,7 +11,8 @@ from orangecontrib.recurrent.windowing import (
 
 __all__ = ["make_windows", "chronological_split", "window_layout",
            "sequences_from_rows", "RecurrentLearner", "RecurrentModel",
-           "forecast", "backtest", "forecast_table"]
+           "forecast", "backtest", "forecast_table", "tune", "TuneResult",
+           "Range", "LogRange"]
 
 #: Public name -> the submodule that defines it, imported on first use so
 #: that `import orangecontrib.recurrent` stays light for the canvas.
@@ -21,6 +22,10 @@ _LAZY = {
     "forecast": "forecasting",
     "forecast_table": "forecasting",
     "backtest": "backtesting",
+    "tune": "tuning",
+    "TuneResult": "tuning",
+    "Range": "searchspace",
+    "LogRange": "searchspace",
 }
 
 
