@@ -12,9 +12,6 @@ accuracy for a discrete one (higher is better).
 This module imports neither Qt nor torch (a trial imports torch only if its
 learner does); Optuna, for ``method="bayes"``, is imported when it is used.
 """
-import copy
-import itertools
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
@@ -23,58 +20,21 @@ import numpy as np
 
 from Orange.data import ContinuousVariable, Domain, StringVariable, Table
 
+from orangecontrib.recurrent.searchspace import (
+    LogRange, Range, check_space, learner_with, optuna_suggest,
+    parse_values, planned_points, tunable_parameters,
+)
 from orangecontrib.recurrent.windowing import held_out_rows, window_layout
 
-__all__ = ["tune", "TuneResult", "Trial", "Range", "LogRange", "METHODS",
-           "validation_split", "tunable_parameters"]
+# The search space's names are re-exported: one import for callers.
+__all__ = ["tune", "TuneResult", "Trial", "METHODS", "validation_split",
+           "best_of", "trials_table", "Range", "LogRange", "parse_values",
+           "tunable_parameters", "learner_with"]
 
 METHODS = ("grid", "random", "bayes")
 SPLIT_CHRONOLOGICAL = "chronological tail"
 SPLIT_STRATIFIED = "stratified random"
 SPLIT_RANDOM = "random"
-
-
-@dataclass(frozen=True)
-class Range:
-    """Values from ``low`` to ``high`` (both included), drawn uniformly.
-
-    Integers when both ends are ints (e.g. ``Range(8, 64)`` for a hidden
-    size), else floats.
-    """
-    low: float
-    high: float
-
-    def __post_init__(self):
-        if not self.low <= self.high:
-            raise ValueError(f"A range needs low <= high, got "
-                             f"({self.low}, {self.high}).")
-
-    @property
-    def is_int(self) -> bool:
-        return isinstance(self.low, (int, np.integer)) \
-            and isinstance(self.high, (int, np.integer))
-
-    log = False
-
-    def sample(self, rng: np.random.Generator):
-        if self.is_int:
-            return int(rng.integers(self.low, self.high + 1))
-        return float(rng.uniform(self.low, self.high))
-
-
-@dataclass(frozen=True)
-class LogRange(Range):
-    """As :class:`Range`, but uniform in the logarithm (learning rates)."""
-    log = True
-
-    def __post_init__(self):
-        super().__post_init__()
-        if not self.low > 0:
-            raise ValueError("A log range needs positive ends.")
-
-    def sample(self, rng: np.random.Generator):
-        value = math.exp(rng.uniform(math.log(self.low), math.log(self.high)))
-        return int(round(value)) if self.is_int else float(value)
 
 
 @dataclass
@@ -176,53 +136,6 @@ def trials_table(trials: Sequence[Trial], names: Sequence[str],
     return table
 
 
-def tunable_parameters(learner) -> dict:
-    """The parameters :func:`tune` can set on ``learner``, with their values.
-
-    Public instance attributes, and for scikit-learn wrappers the keys of
-    ``learner.params`` (which is what such learners fit with).
-    """
-    names = {k: v for k, v in vars(learner).items()
-             if not k.startswith("_") and k not in ("callback", "params",
-                                                    "preprocessors")}
-    skl = _skl_params(learner)
-    if skl is not None:
-        names.update(skl)
-    return names
-
-
-def _skl_params(learner) -> Optional[dict]:
-    # Orange's SklLearner keeps its parameters in the `params` dict (its
-    # __getattr__ reads them); setting an attribute would be silently ignored.
-    from Orange.base import SklLearner  # pylint: disable=import-outside-toplevel
-    return dict(learner.params) if isinstance(learner, SklLearner) else None
-
-
-def learner_with(learner, params: dict):
-    """A deep copy of ``learner`` with ``params`` set and no callback."""
-    unknown = [n for n in params if n not in tunable_parameters(learner)]
-    if unknown:
-        raise ValueError(
-            f"{type(learner).__name__} has no parameter "
-            f"{', '.join(map(repr, unknown))}; it has "
-            f"{', '.join(sorted(tunable_parameters(learner)))}.")
-    # A shallow copy first, so that deepcopy does not follow a callback bound
-    # to a widget into the widget.
-    shallow = copy.copy(learner)
-    if "callback" in vars(shallow):
-        shallow.callback = None
-    new = copy.deepcopy(shallow)
-    skl = _skl_params(new)
-    for name, value in params.items():
-        if skl is not None and name in skl:
-            new.params = {**new.params, name: value}
-        else:
-            setattr(new, name, value)
-    if hasattr(new, "check_params"):
-        new.check_params()
-    return new
-
-
 def validation_split(data: Table, validation_size: float = 0.2,
                      random_state: Optional[int] = 0) -> tuple:
     """Row indices ``(train, validation, split)`` for scoring trials.
@@ -261,59 +174,6 @@ def _score(model, data: Table) -> float:
     if data.domain.class_var.is_discrete:
         return float(np.mean(pred == y))
     return float(np.sqrt(np.mean((pred - y) ** 2)))
-
-
-def _check_space(learner, space: dict, method: str) -> dict:
-    if not space:
-        raise ValueError("The search space is empty; give at least one "
-                         "parameter and its values.")
-    learner_with(learner, {})  # a learner that cannot be copied fails here
-    unknown = [n for n in space if n not in tunable_parameters(learner)]
-    if unknown:
-        learner_with(learner, {unknown[0]: None})  # raises the message
-    checked = {}
-    for name, values in space.items():
-        if isinstance(values, tuple) and len(values) == 2 \
-                and not isinstance(values, Range):
-            values = Range(*values)
-        if isinstance(values, Range):
-            if method == "grid":
-                raise ValueError(f"Grid search needs a list of values for "
-                                 f"'{name}', not a range.")
-        else:
-            values = list(values)
-            if not values:
-                raise ValueError(f"No values given for '{name}'.")
-        checked[name] = values
-    return checked
-
-
-def _planned_points(space: dict, method: str, n_trials: Optional[int],
-                    rng: np.random.Generator):
-    """The grid's or random search's points (Bayesian ones come one by one)."""
-    names = list(space)
-    if method == "grid":
-        points = [dict(zip(names, values))
-                  for values in itertools.product(*space.values())]
-        return points[:n_trials] if n_trials else points
-    if all(not isinstance(v, Range) for v in space.values()):
-        # only lists: sample grid points without repeats
-        grid = list(itertools.product(*space.values()))
-        take = rng.permutation(len(grid))[:min(n_trials, len(grid))]
-        return [dict(zip(names, grid[i])) for i in take]
-    return [{n: (v.sample(rng) if isinstance(v, Range)
-                 else v[rng.integers(len(v))]) for n, v in space.items()}
-            for _ in range(n_trials)]
-
-
-def _optuna_suggest(trial, name, values):
-    if isinstance(values, Range):
-        if values.is_int:
-            return trial.suggest_int(name, values.low, values.high,
-                                     log=values.log)
-        return trial.suggest_float(name, float(values.low),
-                                   float(values.high), log=values.log)
-    return trial.suggest_categorical(name, list(values))
 
 
 def _optuna_study(higher_is_better: bool, random_state):
@@ -375,7 +235,7 @@ def tune(learner, data: Table, space: dict, method: str = "grid",
         raise ValueError("Tuning needs data with exactly one target.")
     if n_trials is not None and int(n_trials) < 1:
         raise ValueError("n_trials must be at least 1.")
-    space = _check_space(learner, space, method)
+    space = check_space(learner, space, method)
     if method != "grid" and n_trials is None:
         n_trials = 10
     higher = class_var.is_discrete
@@ -391,7 +251,7 @@ def tune(learner, data: Table, space: dict, method: str = "grid",
         points = None
         total = int(n_trials)
     else:
-        points = _planned_points(space, method, n_trials, rng)
+        points = planned_points(space, method, n_trials, rng)
         for point in points:  # bad values fail before any fit
             learner_with(learner, point)
         total = len(points)
@@ -400,7 +260,7 @@ def tune(learner, data: Table, space: dict, method: str = "grid",
     for number in range(total):
         if study is not None:
             ask = study.ask()
-            params = {n: _optuna_suggest(ask, n, v) for n, v in space.items()}
+            params = {n: optuna_suggest(ask, n, v) for n, v in space.items()}
         else:
             params = points[number]
         trial = _run_trial(learner, params, number, train, valid)

@@ -1,0 +1,1 @@
+"""Plot classes and helpers that the widgets share."""
