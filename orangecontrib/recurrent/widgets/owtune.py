@@ -10,8 +10,10 @@ trials done.
 import threading
 from typing import Optional
 
+from AnyQt.QtCore import Qt
 from AnyQt.QtWidgets import (
-    QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QTableView,
+    QCheckBox, QComboBox, QGridLayout, QHeaderView, QLabel, QLineEdit,
+    QSplitter, QTableView,
 )
 
 from Orange.base import Learner, Model
@@ -137,12 +139,18 @@ class OWTune(OWWidget, ConcurrentWidgetMixin):
         self.controlArea.layout().addWidget(self.status)
         gui.rubber(self.controlArea)
 
+        splitter = QSplitter(Qt.Orientation.Vertical)
         self.plot = TunePlot()
-        self.mainArea.layout().addWidget(self.plot)
         self.table_model = PyTableModel(parent=self)
         self.table_view = QTableView(sortingEnabled=True)
         self.table_view.setModel(self.table_model)
-        self.mainArea.layout().addWidget(self.table_view)
+        self.table_view.verticalHeader().hide()
+        self.table_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        splitter.addWidget(self.plot)
+        splitter.addWidget(self.table_view)
+        splitter.setSizes([420, 260])
+        self.mainArea.layout().addWidget(splitter)
         self.Information.waiting()
 
     @staticmethod
