@@ -96,6 +96,25 @@ class TestGrid(unittest.TestCase):
         self.assertIsNone(result.best_learner.callback)
         self.assertEqual(result.best_learner.hidden_size, 3)
 
+    def test_missing_targets_are_not_scored(self):
+        data = self.data.copy()
+        with data.unlocked(data.Y):
+            data.Y[-5:] = np.nan  # in the validation tail
+        result = tune(LinearRegressionLearner(), data,
+                      {"fit_intercept": [True]})
+        valid = data[result.validation_rows][:-5]
+        model = LinearRegressionLearner()(data[result.train_rows])
+        self.assertAlmostEqual(result.trials[0].score,
+                               np.sqrt(np.mean((model(valid) - valid.Y) ** 2)))
+        self.assertTrue(np.isfinite(result.trials[0].score))
+
+    def test_tuple_is_a_range_for_random_search(self):
+        result = tune(KNNRegressionLearner(), self.data,
+                      {"n_neighbors": (2, 4)}, method="random", n_trials=4)
+        self.assertTrue(all(t.params["n_neighbors"] in (2, 3, 4)
+                            for t in result.trials))
+        self.assertEqual(result.space["n_neighbors"], Range(2, 4))
+
     def test_n_trials_caps_the_grid(self):
         result = tune(LinearRegressionLearner(), self.data,
                       {"fit_intercept": [True, False]}, n_trials=1)

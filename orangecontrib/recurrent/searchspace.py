@@ -113,14 +113,23 @@ def _skl_params(learner) -> Optional[dict]:
     return dict(learner.params) if isinstance(learner, SklLearner) else None
 
 
-def learner_with(learner, params: dict):
-    """A deep copy of ``learner`` with ``params`` set and no callback."""
-    unknown = [n for n in params if n not in tunable_parameters(learner)]
+def _check_names(learner, names) -> None:
+    known = tunable_parameters(learner)
+    unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(
             f"{type(learner).__name__} has no parameter "
             f"{', '.join(map(repr, unknown))}; it has "
-            f"{', '.join(sorted(tunable_parameters(learner)))}.")
+            f"{', '.join(sorted(known))}.")
+
+
+def learner_with(learner, params: dict):
+    """A deep copy of ``learner`` with ``params`` set and no callback.
+
+    Raises ValueError for a name the learner does not have, and whatever
+    the learner's ``check_params`` raises for a value out of range.
+    """
+    _check_names(learner, params)
     # A shallow copy first, so that deepcopy does not follow a callback bound
     # to a widget into the widget.
     shallow = copy.copy(learner)
@@ -139,13 +148,13 @@ def learner_with(learner, params: dict):
 
 
 def check_space(learner, space: dict, method: str) -> dict:
+    """``space`` with its values as lists or ranges (a 2-tuple becomes a
+    :class:`Range`); ValueError for unknown names, empty lists, or a range
+    in a grid."""
     if not space:
         raise ValueError("The search space is empty; give at least one "
                          "parameter and its values.")
-    learner_with(learner, {})  # a learner that cannot be copied fails here
-    unknown = [n for n in space if n not in tunable_parameters(learner)]
-    if unknown:
-        learner_with(learner, {unknown[0]: None})  # raises the message
+    _check_names(learner, space)
     checked = {}
     for name, values in space.items():
         if isinstance(values, tuple) and len(values) == 2 \
@@ -164,7 +173,7 @@ def check_space(learner, space: dict, method: str) -> dict:
 
 
 def planned_points(space: dict, method: str, n_trials: Optional[int],
-                    rng: np.random.Generator):
+                   rng: np.random.Generator) -> list:
     """The grid's or random search's points (Bayesian ones come one by one)."""
     names = list(space)
     if method == "grid":
@@ -181,7 +190,8 @@ def planned_points(space: dict, method: str, n_trials: Optional[int],
             for _ in range(n_trials)]
 
 
-def optuna_suggest(trial, name, values):
+def optuna_suggest(trial, name: str, values):
+    """Ask an Optuna trial for a value of ``name`` from a list or range."""
     if isinstance(values, Range):
         if values.is_int:
             return trial.suggest_int(name, values.low, values.high,

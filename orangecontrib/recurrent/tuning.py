@@ -169,7 +169,11 @@ def validation_split(data: Table, validation_size: float = 0.2,
 
 
 def _score(model, data: Table) -> float:
-    y = data.Y.ravel() if data.Y.ndim > 1 else data.Y
+    """RMSE or accuracy on the rows whose target is known."""
+    data = data[~np.isnan(data.Y.ravel())]
+    if len(data) == 0:
+        raise ValueError("no validation row has a known target")
+    y = data.Y.ravel()
     pred = np.asarray(model(data), dtype=float).ravel()
     if data.domain.class_var.is_discrete:
         return float(np.mean(pred == y))
