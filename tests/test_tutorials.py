@@ -293,6 +293,12 @@ NON_DEFAULT = {
         auto_apply=False),
     "OWForecastPlot": dict(steps=12, coverage=80, test_share=30,
                            score_steps=4, zoom_to_end=False),
+    "OWTune": dict(rows=[[True, "num_layers", "1, 2"],
+                         [False, "hidden_size", "8"],
+                         [True, "dropout", "0, 0.3"],
+                         [False, "cell", "gru"],
+                         [True, "epochs", "5..10"]],
+                   method_index=2, n_trials=7),
 }
 
 
