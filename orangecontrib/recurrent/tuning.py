@@ -180,7 +180,7 @@ def _score(model, data: Table) -> float:
     return float(np.sqrt(np.mean((pred - y) ** 2)))
 
 
-def _optuna_study(higher_is_better: bool, random_state):
+def _optuna_study(higher_is_better: bool, random_state, n_trials: int):
     try:
         import optuna  # pylint: disable=import-outside-toplevel
     except ImportError:
@@ -190,7 +190,11 @@ def _optuna_study(higher_is_better: bool, random_state):
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     return optuna.create_study(
         direction="maximize" if higher_is_better else "minimize",
-        sampler=optuna.samplers.TPESampler(seed=random_state))
+        # TPE starts with 10 random points by default, so a budget of 10 or
+        # fewer would be a random search; a third of the budget (2..10) is.
+        sampler=optuna.samplers.TPESampler(
+            seed=random_state,
+            n_startup_trials=max(2, min(10, n_trials // 3))))
 
 
 def tune(learner, data: Table, space: dict, method: str = "grid",
@@ -214,7 +218,8 @@ def tune(learner, data: Table, space: dict, method: str = "grid",
     method : "grid", "random" or "bayes"
         Every combination (in order; ``n_trials`` caps it); ``n_trials``
         seeded random points (lists only: grid points without repeats); or
-        Optuna's TPE sampler (needs ``pip install optuna``).
+        Optuna's TPE sampler (needs ``pip install optuna``), whose first
+        third of the trials (2 to 10) are random points.
     n_trials : int, optional
         The budget; needed for "random" and "bayes" (default 10).
     random_state : int or None
@@ -251,9 +256,9 @@ def tune(learner, data: Table, space: dict, method: str = "grid",
     rng = np.random.default_rng(random_state)
     study = None
     if method == "bayes":
-        study = _optuna_study(higher, random_state)
-        points = None
         total = int(n_trials)
+        study = _optuna_study(higher, random_state, total)
+        points = None
     else:
         points = planned_points(space, method, n_trials, rng)
         for point in points:  # bad values fail before any fit
