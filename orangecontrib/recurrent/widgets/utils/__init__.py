@@ -1,1 +1,0 @@
-"""Plot classes and helpers that the widgets share."""
