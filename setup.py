@@ -40,8 +40,11 @@ setup(
     extras_require={
         # Optional companions the tests prove we work with: orange3-timeseries
         # (its Timeseries tables window in time order) and orange3-text
-        # (LSTM on a Corpus). The add-on itself needs neither.
-        "test": ["pytest>=8.1", "orange3-timeseries", "orange3-text"],
+        # (LSTM on a Corpus). The add-on itself needs neither. Optuna is
+        # what tune(method="bayes") uses; the other searches need nothing.
+        "bayes": ["optuna"],
+        "test": ["pytest>=8.1", "orange3-timeseries", "orange3-text",
+                 "optuna"],
     },
     entry_points=ENTRY_POINTS,
     keywords=["orange3 add-on", "lstm", "gru", "rnn", "time series", "forecast"],
