@@ -63,6 +63,9 @@ class DivergenceWatch:
         n = len(X_train)
         index = torch.linspace(0, n - 1, min(n, SAMPLE_ROWS)).long()
         self.sample = X_train[index.to(X_train.device)]
+        # Rows that are all alike (empty documents) rightly get one output.
+        self.inputs_vary = bool((self.sample != self.sample[:1]).any()) \
+            if n else False
         self.batch = batch
 
     def _advice(self) -> str:
@@ -73,8 +76,9 @@ class DivergenceWatch:
 
     @torch.no_grad()
     def constant_output(self, network: nn.Module) -> bool:
-        """Whether the network gives the sample's rows (nearly) one output."""
-        if len(self.sample) < 2 or self.baseline <= 0:
+        """Whether the network gives the sample's rows (nearly) one output
+        although they differ."""
+        if not self.inputs_vary or self.baseline <= 0:
             return False
         was_training = network.training
         network.eval()
