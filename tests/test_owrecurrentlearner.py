@@ -12,7 +12,8 @@ from Orange.widgets.tests import base
 
 from orangecontrib.recurrent.learner import RecurrentLearner, RecurrentModel
 from orangecontrib.recurrent.widgets import owrecurrentlearner
-from orangecontrib.recurrent.reports import StopReason
+from orangecontrib.recurrent.reports import LOSS_CHANGE, StopReason
+from orangecontrib.recurrent.widgets.utils.lossplot import loss_label
 from orangecontrib.recurrent.widgets.owrecurrentlearner import (
     OWRecurrentLearner,
 )
@@ -122,10 +123,12 @@ class TestOWRecurrentLearner(base.WidgetTest):
         with patch.object(w, "on_partial_result", record):
             model = self.train(data)
         self.assertEqual(model.normalization_used, "relative")
-        self.assertIn("Normalization auto: relative", w.status_label.text())
+        self.assertIn("Auto normalization: learned from changes from each "
+                      "window's last value", w.status_label.text())
         self.assertEqual(sum(restarts), 1)
+        # the axis names what the kept (relative) network measured
         self.assertEqual(w.graph.getAxis("left").labelText,
-                         "MSE (standardized change)")
+                         loss_label(LOSS_CHANGE))
         self.assertEqual(w.graph.epochs,
                          [r.epoch for r in model.history])
         # an explicit choice is not explained
@@ -133,7 +136,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
         w.controls.normalization_index.activated.emit(0)
         model = self.get_output(w.Outputs.model, wait=WAIT)
         self.assertEqual(model.normalization_used, "global")
-        self.assertNotIn("Normalization", w.status_label.text())
+        self.assertNotIn("Auto normalization", w.status_label.text())
 
     def test_classification_outputs(self):
         data = labelled_windows()
@@ -143,7 +146,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
         self.assertEqual(probs.shape, (len(data), 2))
         np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-6)
         self.assertEqual(self.widget.graph.getAxis("left").labelText,
-                         "cross-entropy")
+                         "cross-entropy (classification)")
         history = self.get_output(self.widget.Outputs.history)
         self.assertEqual(len(history), 3)
 
@@ -363,7 +366,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
             clip_gradients=True, clip_norm=2.5, fixed_seed=False,
             random_seed=42, device_index=1, normalization_index=1,
             validation_share=25,
-            early_stopping=False, patience=9, log_scale=True,
+            early_stopping=False, patience=9, log_scale=False,
             learner_name="my rnn", auto_apply=False)
         w = self.widget
         for name, value in values.items():
@@ -391,7 +394,8 @@ class TestOWRecurrentLearner(base.WidgetTest):
             settings = {"hidden_size": 12, "epochs": 4}
             OWRecurrentLearner.migrate_settings(settings, version)
             self.assertEqual(settings, {"hidden_size": 12, "epochs": 4,
-                                        "normalization_index": 0})
+                                        "normalization_index": 0,
+                                        "log_scale": True})
         w = self.create_widget(
             OWRecurrentLearner,
             stored_settings={"hidden_size": 12, "__version__": 1})
@@ -407,7 +411,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
         w = self.create_widget(OWRecurrentLearner)
         self.assertEqual(w.create_learner().normalization,
                          RecurrentLearner().normalization)
-        self.assertEqual(OWRecurrentLearner.settings_version, 2)
+        self.assertEqual(OWRecurrentLearner.settings_version, 3)
 
     def test_report(self):
         self.widget.send_report()

@@ -289,7 +289,7 @@ NON_DEFAULT = {
         dropout=0.25, epochs=3, batch_size=8, learning_rate=0.02,
         clip_gradients=True, clip_norm=2.5, fixed_seed=False,
         random_seed=42, validation_share=15, early_stopping=False,
-        patience=9, log_scale=True, learner_name="My GRU",
+        patience=9, log_scale=False, learner_name="My GRU",
         auto_apply=False),
     "OWForecastPlot": dict(steps=12, coverage=80, test_share=30,
                            score_steps=4, zoom_to_end=False),

@@ -28,10 +28,10 @@ from orangecontrib.recurrent.options import AUTO, GLOBAL, NORMALIZATIONS
 from orangecontrib.recurrent.reports import StopReason
 from orangecontrib.recurrent.widgets.utils.learnerform import (
     add_form, epoch_status, learner_params, report_parameters,
-    training_summary,
+    training_report, training_summary,
 )
 from orangecontrib.recurrent.widgets.utils.lossplot import (
-    EMPTY_TEXT, LossGraph, format_loss,
+    EMPTY_TEXT, LossGraph,
 )
 from orangecontrib.recurrent.widgets.utils.settingscheck import (
     coerce_settings, reset_out_of_range,
@@ -80,7 +80,8 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     graph_name = "graph.plotItem"
 
     # 2: normalization_index (version 1 widgets trained with "global")
-    settings_version = 2
+    # 3: log_scale on (the first epoch's loss squashed the linear curve)
+    settings_version = 3
     # Network
     cell_index: int = Setting(0)
     hidden_size: int = Setting(50)
@@ -107,7 +108,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     min_count: int = Setting(2)
     sequence_length: int = Setting(200)
     # Plot
-    log_scale: bool = Setting(False)
+    log_scale: bool = Setting(True)
 
     def __init__(self, preprocessors=None):
         ConcurrentWidgetMixin.__init__(self)
@@ -175,6 +176,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         from orangecontrib.recurrent.text import is_text_data
         return self.data is not None and is_text_data(self.data)
 
+    @Inputs.data  # bound again, so that the status bar summarizes the data
     def set_data(self, data):
         super().set_data(data)
         self.text_box.setVisible(self._is_text())
@@ -302,26 +304,19 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         super().send_report()
         model = self._output_model
         if model is not None and model.history:
-            last = model.history[-1]
-            self.report_items("Training", (
-                ("Epochs trained", model.epochs_trained),
-                ("Kept epoch", model.best_epoch),
-                ("Final training loss", format_loss(last.train_loss)),
-                ("Final validation loss", format_loss(last.val_loss)),
-                ("Stopped", model.stop_reason),
-                ("Device", model.device_used),
-                ("Normalization", getattr(model, "normalization_reason", "")
-                 or getattr(model, "normalization_used", "global")),
-            ))
+            self.report_items("Training", training_report(model))
             self.report_plot()
 
     @classmethod
     def migrate_settings(cls, settings, version):
         """Version 2 added the normalization; workflows saved before it
-        trained with global normalization, and keep it."""
+        trained with global normalization, and keep it. Version 3 shows the
+        loss on a log scale: older workflows saved the linear default."""
         if version is None or version < 2:
             settings.setdefault("normalization_index",
                                 NORMALIZATIONS.index(GLOBAL))
+        if version is None or version < 3:
+            settings["log_scale"] = True
 
 
 if __name__ == "__main__":  # pragma: no cover

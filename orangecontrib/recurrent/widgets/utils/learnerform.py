@@ -9,7 +9,7 @@ from orangecontrib.recurrent.options import (
     CELLS, DEVICES, NORMALIZATIONS, layer_dropout,
 )
 
-__all__ = ["add_form", "epoch_status", "learner_params", "report_parameters",
+__all__ = ["add_form", "epoch_status", "learner_params", "training_report", "report_parameters",
            "training_summary", "CELL_LABELS",
            "DEVICE_LABELS", "NORMALIZATION_LABELS"]
 
@@ -160,31 +160,67 @@ def report_parameters(widget, is_text: bool) -> tuple:
     ) if is_text else ())
 
 
+#: How each normalization feeds the network, in words.
+NORMALIZATION_WORDS = {
+    "global": "values standardized with the training rows' mean and spread",
+    "relative": "changes from each window's last value",
+}
+
+
 def training_summary(model, seconds: float, auto: bool) -> str:
-    """The status line after training: epochs, time, kept epoch's losses,
-    why it stopped and (for auto) which normalization."""
+    """The status line after training, in plain words: how long, which
+    epoch's network was kept and its losses, why training ended and (for
+    auto) what the network learned from and why."""
     history = model.history
     best = next((r for r in history if r.epoch == model.best_epoch),
                 history[-1] if history else None)
-    text = (f"Trained {model.epochs_trained} epochs on "
-            f"{model.device_used} in {seconds:.1f} s; ")
+    device = "the CPU" if model.device_used == "cpu" \
+        else f"the GPU ({model.device_used})"
+    lines = [f"Trained {model.epochs_trained} epochs on {device} in "
+             f"{seconds:.1f} s."]
     if best is not None:
-        text += (f"kept epoch {best.epoch}: training loss "
-                 f"{format_loss(best.train_loss)}")
+        text = f"Kept the network after epoch {best.epoch}"
         if best.val_loss is not None:
-            text += f", validation loss {format_loss(best.val_loss)}"
-    text += f".\nStopped: {model.stop_reason}."
-    if auto and getattr(model, "normalization_reason", ""):
-        text += f"\nNormalization {model.normalization_reason}."
-    return text
+            text += (f", where the validation loss was lowest: training "
+                     f"loss {format_loss(best.train_loss)}, validation loss "
+                     f"{format_loss(best.val_loss)}.")
+        else:
+            text += f": training loss {format_loss(best.train_loss)}."
+        lines.append(text)
+    lines.append(f"Why it ended: {model.stop_reason}.")
+    reason = getattr(model, "normalization_reason", "")
+    if auto and reason:
+        used = getattr(model, "normalization_used", "global")
+        # "auto: relative (figures)" or "auto: global, since ...": the
+        # figures or the reason, after the choice itself
+        why = reason.split(used, 1)[-1].strip(" ,")
+        lines.append(f"Auto normalization: learned from "
+                     f"{NORMALIZATION_WORDS.get(used, used)} ({why}).")
+    return "\n".join(lines)
 
 
 def epoch_status(report) -> str:
     """The status line while training: epoch and losses so far."""
     text = (f"Epoch {report.epoch} of {report.epochs}: training loss "
             f"{format_loss(report.train_loss)}")
-    if report.run > 1:
-        text = "Auto normalization, second network: " + text
     if report.val_loss is not None:
         text += f", validation loss {format_loss(report.val_loss)}"
+    if report.run > 1:
+        text = ("Auto normalization is trying a second network, on "
+                "changes from each window's last value. " + text)
     return text + "."
+
+
+def training_report(model) -> tuple:
+    """The report's "Training" section for a trained model."""
+    last = model.history[-1]
+    return (
+        ("Epochs trained", model.epochs_trained),
+        ("Kept epoch", model.best_epoch),
+        ("Final training loss", format_loss(last.train_loss)),
+        ("Final validation loss", format_loss(last.val_loss)),
+        ("Stopped", model.stop_reason),
+        ("Device", model.device_used),
+        ("Normalization", getattr(model, "normalization_reason", "")
+         or getattr(model, "normalization_used", "global")),
+    )

@@ -11,10 +11,30 @@ from AnyQt.QtGui import QColor
 from Orange.widgets.visualize.owscatterplotgraph import LegendItem
 from Orange.widgets.visualize.utils.plotutils import PlotWidget
 
-__all__ = ["LossGraph", "format_loss", "EMPTY_TEXT"]
+from orangecontrib.recurrent.reports import (
+    LOSS_CHANGE, LOSS_CROSS_ENTROPY, LOSS_STANDARDIZED,
+)
 
-EMPTY_TEXT = "Connect data: the loss per epoch appears here while the " \
-             "network trains."
+__all__ = ["LossGraph", "format_loss", "loss_label", "EMPTY_TEXT"]
+
+# Said also when only the Learner output is used: Test and Score trains it
+# there, and this plot has nothing to show.
+EMPTY_TEXT = ("No data here. Connect Data to train a model and watch its\n"
+              "loss per epoch. The Learner output trains wherever it goes\n"
+              "(e.g. in Test and Score), without a curve here.")
+
+#: What the loss measures (EpochReport.loss_name), in words for the axis.
+LOSS_LABELS = {
+    LOSS_STANDARDIZED: "mean squared error (target in standard units)",
+    LOSS_CHANGE: "mean squared error (change from the window's last value, "
+                 "standard units)",
+    LOSS_CROSS_ENTROPY: "cross-entropy (classification)",
+}
+
+
+def loss_label(loss_name: str) -> str:
+    """The axis label for a loss."""
+    return LOSS_LABELS.get(loss_name, loss_name)
 TRAIN_COLOR = QColor("#1f77b4")
 VALIDATION_COLOR = QColor("#ff7f0e")
 
@@ -67,10 +87,10 @@ class LossGraph(PlotWidget):
         self.set_empty(EMPTY_TEXT)
 
     def set_empty(self, text: str, epochs: int = 10,
-                  loss_label: str = "loss"):
+                  loss_name: str = "loss"):
         """No curve yet: axes for ``epochs`` epochs and ``text`` inside."""
         self._clear_data()
-        self.setLabel("left", loss_label)
+        self.setLabel("left", loss_label(loss_name))
         self.legend.hide()
         self.best_line.hide()
         self.planned_epochs = max(epochs, 2)
@@ -81,10 +101,10 @@ class LossGraph(PlotWidget):
         self.empty_text.setPos((1 + max(epochs, 2)) / 2, 0.5)
         self.empty_text.show()
 
-    def start(self, epochs: int, loss_label: str):
+    def start(self, epochs: int, loss_name: str):
         """A new training run: empty curves, axes for ``epochs`` epochs."""
         self.set_empty("Training: the first epoch is on its way ...",
-                       epochs, loss_label)
+                       epochs, loss_name)
 
     def add(self, report):
         """Append one epoch (an ``EpochReport``)."""
@@ -95,7 +115,10 @@ class LossGraph(PlotWidget):
         self._update_curves()
 
     def set_history(self, history, best_epoch: int = 0):
-        """All epochs of a finished training; marks the kept epoch."""
+        """All epochs of a finished training (of the network that was
+        kept: the axis says what its loss measures); marks the kept epoch."""
+        if history:
+            self.setLabel("left", loss_label(history[-1].loss_name))
         self.epochs = [r.epoch for r in history]
         self.train_loss = [r.train_loss for r in history]
         self.val_loss = [np.nan if r.val_loss is None else r.val_loss

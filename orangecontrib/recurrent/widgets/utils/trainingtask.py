@@ -9,6 +9,7 @@ from Orange.data import Table
 from Orange.widgets.utils.concurrent import TaskState
 
 from orangecontrib.recurrent.reports import TrainingCancelled
+from orangecontrib.recurrent.widgets.utils.threads import apply_thread_policy
 
 __all__ = ["train"]
 
@@ -28,6 +29,7 @@ def train(learner: Learner, data: Table, state: TaskState) -> Optional[Model]:
 
     if state.is_interruption_requested():
         return None
+    apply_thread_policy()  # the application's choice, not the library's
     learner = copy.copy(learner)  # the Learner output keeps no callback
     learner.callback = callback
     learner.should_stop = state.is_interruption_requested  # every batch
