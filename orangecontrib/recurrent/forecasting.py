@@ -215,7 +215,10 @@ def _ts_forecast(model, data: Table, steps: int, coverage: float, time,
                  ) -> ForecastResult:
     """An orange3-timeseries model: a copy fitted on all of ``data``, its
     own intervals."""
-    series = ts_series(model, data, time)
+    # The window models' target when backtested beside them.
+    default = backtest_result.targets[0] if backtest_result is not None \
+        else None
+    series = ts_series(model, data, time, default)
     n = len(series.values)
     paths = ts_paths(model, series.values, np.array([n - 1]), steps,
                      coverage)

@@ -1,8 +1,8 @@
 """Forecast Plot: forecast a series with models trained on windows, and
 compare the models on held-out history.
 
-Inputs are the series table (not the windows) and any number of models
-trained on windows of it. The backtest and the forecasts run in a worker
+Inputs are the series table (not the windows), any number of models
+trained on windows of it, and orange3-timeseries models (ARIMA, VAR). The backtest and the forecasts run in a worker
 thread (an LSTM over thousands of held-out windows takes a while); the plot
 shows the series, each model's one-step predictions over the held-out part,
 and each model's forecast with its band.
@@ -20,18 +20,23 @@ from Orange.data.util import get_unique_names_duplicates
 from Orange.widgets import gui
 from Orange.widgets.settings import Setting
 from Orange.widgets.utils.colorpalettes import LimitedDiscretePalette
-from Orange.widgets.utils.concurrent import ConcurrentWidgetMixin, TaskState
+from Orange.widgets.utils.concurrent import ConcurrentWidgetMixin
 from Orange.widgets.utils.widgetpreview import WidgetPreview
 from Orange.widgets.widget import Input, MultiInput, Msg, Output, OWWidget
 
 from orangecontrib.recurrent.forecasting import (
-    BacktestResult, CategoricalTargetError,
-    MissingSeriesError, NotWindowedError, backtest, check_model, forecast,
-    forecast_table, model_name,
+    BacktestResult, forecast_table, model_name,
 )
 from orangecontrib.recurrent.widgets.utils.forecastplot import (
     EMPTY_TEXTS, ForecastGraph, Results, band_ends, clip_at_zero,
 )
+from orangecontrib.recurrent.widgets.utils.forecastrun import (
+    Cancelled, check_models, quoted as _names, run,
+)
+from orangecontrib.recurrent.widgets.utils.steptable import StepTable
+
+#: orange3-timeseries' model class, by name: the add-on is optional.
+TS_MODEL = "orangecontrib.timeseries.models._BaseModel"
 
 #: The scores table's columns (as in BacktestResult.scores_table); MAPE is
 #: shown when asked for: it explodes near zero, where MASE does not.
@@ -39,39 +44,6 @@ SCORE_COLUMNS = ("Model", "Steps ahead", "RMSE", "MAE", "MASE", "MAPE")
 MAPE_TIP = ("Mean absolute percentage error: misleading where the series is "
             "near zero. MASE (the error relative to the naive forecast's "
             "in-sample error; below 1 beats it) is always shown.")
-
-
-class Cancelled(Exception):
-    """The widget asked the worker to stop."""
-
-
-def run(data: Table, models: list, names: list, steps: int, coverage: float,
-        test_size: float, score_steps: int, state: TaskState) -> Results:
-    """Backtest all models (batched per step), then forecast with each.
-
-    The backtest goes as far ahead as the forecast, so that every step of
-    the forecast gets a band from the model's own held-out errors.
-    """
-    def progress(share):
-        if state.is_interruption_requested():
-            raise Cancelled
-        state.set_progress_value(95 * share)
-
-    state.set_status("Backtesting ...")
-    tested = backtest(models, data, steps=max(steps, score_steps),
-                      test_size=test_size, names=names,
-                      progress_callback=progress)
-    state.set_status("Forecasting ...")
-    forecasts = []
-    for i, model in enumerate(models):
-        result = forecast(model, data, steps, coverage,
-                          backtest_result=tested.subset([i]))
-        forecasts.append(result)
-    return Results(tested, forecasts)
-
-
-def _names(names: List[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
 
 
 class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
@@ -88,10 +60,13 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
     class Inputs:
         data = Input("Data", Table, default=True)
         models = MultiInput("Model", Model, filter_none=True)
+        ts_models = MultiInput("Time series model", TS_MODEL,
+                               filter_none=True, auto_summary=False)
 
     class Outputs:
         forecast = Output("Forecast", Table, default=True)
         scores = Output("Scores", Table)
+        coverage = Output("Coverage", Table, explicit=True)
 
     class Error(OWWidget.Error):
         not_windowed = Msg("Not trained on windows (no window metadata): "
@@ -100,12 +75,14 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
                                  "{}.")
         missing_series = Msg("{} Connect the series table (Windowing's "
                              "input), not the windows.")
+        ts_model = Msg("{}")
         failed = Msg("{}")
 
     class Warning(OWWidget.Warning):
         limited = Msg("{}")
 
     class Information(OWWidget.Information):
+        methods = Msg("{}")
         clipped = Msg("Intervals stop at 0: {} is never negative.")
         band_ends = Msg("Intervals end after step {}: the held-out part has "
                         "no values further ahead to learn the errors from. "
@@ -127,6 +104,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         ConcurrentWidgetMixin.__init__(self)
         self.data: Optional[Table] = None
         self.models: List[Model] = []
+        self.ts_models: list = []
         self.results: Optional[Results] = None
         self._valid: List[Model] = []
 
@@ -162,6 +140,8 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
             QHeaderView.ResizeMode.Stretch)
         self.scores_view.setMaximumHeight(170)
         self.mainArea.layout().addWidget(self.scores_view, stretch=1)
+        self.step_table = StepTable()
+        self.mainArea.layout().addWidget(self.step_table, stretch=1)
         self._invalidate()  # the hint, and the table's header
 
     def sizeHint(self):
@@ -183,31 +163,27 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
     def remove_model(self, index: int):
         self.models.pop(index)
 
+    @Inputs.ts_models
+    def set_ts_model(self, index: int, model):
+        self.ts_models[index] = model
+
+    @Inputs.ts_models.insert
+    def insert_ts_model(self, index: int, model):
+        self.ts_models.insert(index, model)
+
+    @Inputs.ts_models.remove
+    def remove_ts_model(self, index: int):
+        self.ts_models.pop(index)
+
     def handleNewSignals(self):
         self._invalidate()
 
-    def _check_models(self) -> List[Model]:
+    def _check_models(self) -> list:
         """Models that can forecast the data; messages for the others."""
-        not_windowed, categorical, missing, valid = [], [], [], []
-        for model in self.models:
-            if model is None:
-                continue
-            try:
-                check_model(model, self.data)
-            except NotWindowedError:
-                not_windowed.append(model_name(model))
-            except CategoricalTargetError:
-                categorical.append(model_name(model))
-            except MissingSeriesError as error:
-                missing.append(str(error))
-            else:
-                valid.append(model)
-        if not_windowed:
-            self.Error.not_windowed(_names(not_windowed))
-        if categorical:
-            self.Error.categorical_target(_names(categorical))
-        if missing:
-            self.Error.missing_series(" ".join(missing))
+        valid, problems = check_models(self.models, self.ts_models, self.data)
+        for name, text in problems.items():
+            if text:
+                getattr(self.Error, name)(text)
         return valid
 
     def _invalidate(self):
@@ -216,10 +192,12 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         self.results = None
         self.graph.clear_plot()
         self._fill_scores(None)
+        self.step_table.show_backtest(None, 0)
         self._valid = []
-        if self.data is None or not self.models:
+        models = self.models + self.ts_models
+        if self.data is None or not models:
             self.graph.set_empty(EMPTY_TEXTS[self.data is not None,
-                                             bool(self.models)])
+                                             bool(models)])
             self._send()
             return
         self._valid = self._check_models()
@@ -240,6 +218,10 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
                    if f.limited_reason]
         if limited:
             self.Warning.limited(" ".join(limited))
+        methods = [f"'{f.name}': {f.method}." for f in results.forecasts
+                   if f.method]
+        if methods:
+            self.Information.methods(" ".join(methods))
         if clipped:
             self.Information.clipped(_names(clipped))
         ends = band_ends(forecasts)
@@ -249,6 +231,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         self.graph.plot(results, self._colors(len(results.forecasts)),
                         self.coverage / 100, self.zoom_to_end)
         self._fill_scores(results.backtest)
+        self.step_table.show_backtest(results.backtest, self.score_steps)
         self._send()
 
     def on_exception(self, ex: Exception):
@@ -297,10 +280,13 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         if self.results is None:
             self.Outputs.forecast.send(None)
             self.Outputs.scores.send(None)
+            self.Outputs.coverage.send(None)
             return
         self.Outputs.forecast.send(forecast_table(self.results.forecasts))
         self.Outputs.scores.send(
             self.results.backtest.scores_table(self.score_steps))
+        self.Outputs.coverage.send(
+            self.results.backtest.coverage_table(self.score_steps))
 
     def onDeleteWidget(self):
         self.shutdown()
@@ -317,6 +303,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         ))
         self.report_plot()
         self.report_table("Backtest scores", self.scores_view)
+        self.report_table("Per step ahead", self.step_table)
 
     @classmethod
     def migrate_settings(cls, settings, version):
