@@ -12,6 +12,7 @@ A model with its own intervals (ARIMA, VAR) is scored on those, at the same
 origins. Achieved coverage is the share of (origin, step) actual values
 inside the band. No Qt, no torch.
 """
+import bisect
 from typing import Optional
 
 import numpy as np
@@ -46,18 +47,29 @@ def past_error_bounds(actual: np.ndarray, predictions: np.ndarray,
     n_origins, n_steps = errors.shape
     lower = np.full(errors.shape, np.nan)
     upper = np.full(errors.shape, np.nan)
-    quantiles = [(1 - coverage) / 2, (1 + coverage) / 2]
+    quantiles = ((1 - coverage) / 2, (1 + coverage) / 2)
     for step in range(n_steps):
+        column, past = errors[:, step], []
         for origin in range(n_origins):
             # Origin j's step (step + 1) value is row j + step + 1, known at
-            # origin i when j <= i - step - 1.
-            past = errors[:max(origin - step, 0), step]
-            past = past[~np.isnan(past)]
-            if len(past) >= min_errors and not np.isnan(predictions[origin, step]):
-                low, high = np.quantile(past, quantiles)
-                lower[origin, step] = predictions[origin, step] + low
-                upper[origin, step] = predictions[origin, step] + high
+            # origin i when j <= i - step - 1: one more error per origin,
+            # kept sorted (quantiles of every prefix, without re-sorting).
+            known = origin - step - 1
+            if known >= 0 and not np.isnan(column[known]):
+                bisect.insort(past, column[known])
+            forecast = predictions[origin, step]
+            if len(past) >= min_errors and not np.isnan(forecast):
+                lower[origin, step] = forecast + _quantile(past, quantiles[0])
+                upper[origin, step] = forecast + _quantile(past, quantiles[1])
     return lower, upper
+
+
+def _quantile(values: list, q: float) -> float:
+    """``np.quantile`` (linear) of sorted ``values``."""
+    position = (len(values) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
 
 
 def achieved_coverage(actual: np.ndarray, lower: np.ndarray,

@@ -101,12 +101,14 @@ class OWWindowing(OWWidget):
     time_var: Optional[Variable] = ContextSetting(None)
     window_length: int = Setting(10)
     horizon: int = Setting(1)
+    #: h targets, steps 1..h, for a direct multi-step model (version 2)
+    direct: bool = Setting(False)
     #: index into MISSING_OPTIONS
     missing_handling: int = Setting(0)
     #: percent of the windows held out at the end for testing; 0: none
     test_share: int = Setting(20)
     auto_apply: bool = Setting(True)
-    settings_version = 1
+    settings_version = 2
 
     MISSING_OPTIONS = (MISSING_INTERPOLATE, MISSING_DROP)
     MISSING_LABELS = ("Interpolate inside the series",
@@ -154,6 +156,11 @@ class OWWindowing(OWWidget):
                  alignment=Qt.AlignRight,
                  tooltip="h: the target is the value h steps after the "
                          "window's last one.")
+        gui.checkBox(box, self, "direct", "Targets for every step 1..h (direct)",
+                     callback=self.commit.deferred,
+                     tooltip="h targets x(t+1) ... x(t+h): the LSTM/GRU "
+                             "learns one network with h outputs that "
+                             "forecasts all steps at once.")
 
         gui.radioButtons(
             self.controlArea, self, "missing_handling",
@@ -251,7 +258,8 @@ class OWWindowing(OWWidget):
                 series=self.series_vars, target=self.target_var,
                 # False: "(row order)", even if the data has a time variable
                 time=self.time_var if self.time_var is not None else False,
-                missing=self.MISSING_OPTIONS[self.missing_handling])
+                missing=self.MISSING_OPTIONS[self.missing_handling],
+                direct=self.direct)
         except ValueError as exc:
             self.Error.windowing_failed(str(exc))
             return None
@@ -304,10 +312,12 @@ class OWWindowing(OWWidget):
             return
         report = windows.attributes["windowing"]
         n_features = len(windows.domain.attributes)
+        targets = windows.domain.class_vars
+        target = f"target '{targets[0].name}'" if len(targets) == 1 else \
+            f"{len(targets)} targets '{targets[0].name}' ... '{targets[-1].name}'"
         lines = [f"Input: {_plural(n_in, 'row')}.",
                  f"Windows: {_plural(len(windows), 'row')}, "
-                 f"{_plural(n_features, 'feature')} + target "
-                 f"'{windows.domain.class_var.name}'."]
+                 f"{_plural(n_features, 'feature')} + {target}."]
         if test is not None:
             lines.append(f"Train: {len(train)} rows, test: {len(test)} rows.")
         else:
@@ -325,6 +335,7 @@ class OWWindowing(OWWidget):
             ("Time", self.time_var.name if self.time_var else ROW_ORDER),
             ("Window length", self.window_length),
             ("Horizon", self.horizon),
+            ("Targets", "steps 1..h (direct)" if self.direct else "step h"),
             ("Missing values", self.MISSING_LABELS[self.missing_handling]),
             ("Test share", f"{self.test_share}%"),
         ))
@@ -333,7 +344,8 @@ class OWWindowing(OWWidget):
 
     @classmethod
     def migrate_settings(cls, settings, version):
-        """Version 1 is the first; nothing to migrate yet."""
+        """Version 2 adds ``direct``, whose default (False) keeps older
+        workflows' single target; nothing to change."""
 
     @classmethod
     def migrate_context(cls, context, version):
