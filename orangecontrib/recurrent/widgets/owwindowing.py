@@ -11,7 +11,7 @@ import numpy as np
 from AnyQt.QtCore import QSize, Qt
 
 from Orange.data import (
-    ContinuousVariable, DiscreteVariable, Table, TimeVariable, Variable,
+    ContinuousVariable, DiscreteVariable, Table, Variable,
 )
 from Orange.widgets import gui
 from Orange.widgets.settings import (
@@ -22,6 +22,9 @@ from Orange.widgets.utils.widgetpreview import WidgetPreview
 from Orange.widgets.widget import Input, Msg, Output, OWWidget
 
 from orangecontrib.recurrent.series import find_time_variable
+from orangecontrib.recurrent.widgets.utils.windowtext import (
+    plural as _plural, step_text as _step, targets_text,
+)
 from orangecontrib.recurrent.widgets.utils.settingscheck import (
     coerce_settings, reset_out_of_range,
 )
@@ -33,22 +36,6 @@ from orangecontrib.recurrent.windowing import (
 __all__ = ["OWWindowing"]
 
 ROW_ORDER = "(row order)"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _step(step: float, time_var) -> str:
-    """A time step in words: seconds of a date/time column in days, hours,
-    minutes or seconds; other columns' steps as numbers."""
-    if isinstance(time_var, TimeVariable):
-        for unit, seconds in (("day", 86400), ("hour", 3600),
-                              ("minute", 60), ("second", 1)):
-            if step >= seconds or unit == "second":
-                return f"{step / seconds:g} {unit}" \
-                    + ("" if step == seconds else "s")
-    return f"{step:g}"
 
 
 class OWWindowing(OWWidget):
@@ -312,12 +299,10 @@ class OWWindowing(OWWidget):
             return
         report = windows.attributes["windowing"]
         n_features = len(windows.domain.attributes)
-        targets = windows.domain.class_vars
-        target = f"target '{targets[0].name}'" if len(targets) == 1 else \
-            f"{len(targets)} targets '{targets[0].name}' ... '{targets[-1].name}'"
         lines = [f"Input: {_plural(n_in, 'row')}.",
                  f"Windows: {_plural(len(windows), 'row')}, "
-                 f"{_plural(n_features, 'feature')} + {target}."]
+                 f"{_plural(n_features, 'feature')} + "
+                 f"{targets_text(windows.domain)}."]
         if test is not None:
             lines.append(f"Train: {len(train)} rows, test: {len(test)} rows.")
         else:
