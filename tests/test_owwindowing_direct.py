@@ -40,3 +40,21 @@ class TestWindowingDirect(base.WidgetTest):
         widget = self.create_widget(
             OWWindowing, stored_settings={"horizon": 3, "__version__": 1})
         self.assertFalse(widget.direct)
+
+
+class TestLearnerWidgetDirect(base.WidgetTest):
+    def test_lstm_widget_trains_on_h_targets(self):
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent.widgets.owrecurrentlearner import (
+            OWRecurrentLearner)
+        from orangecontrib.recurrent.windowing import make_windows
+        widget = self.widget = self.create_widget(
+            OWRecurrentLearner, stored_settings={"epochs": 2,
+                                                 "hidden_size": 4})
+        data = make_windows(series_table(sine_values(200), name="y"), 6,
+                            horizon=3, direct=True)
+        self.send_signal(widget.Inputs.data, data)
+        self.wait_until_finished(timeout=30000)
+        self.assertFalse(widget.Error.data_error.is_shown())
+        model = self.get_output(widget.Outputs.model)
+        self.assertEqual(model(data[:5]).shape, (5, 3))

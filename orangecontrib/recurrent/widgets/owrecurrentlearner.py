@@ -179,6 +179,12 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     @Inputs.data  # bound again, so that the status bar summarizes the data
     def set_data(self, data):
         super().set_data(data)
+        if data is not None and len(data.domain.class_vars) > 1 \
+                and all(v.is_continuous for v in data.domain.class_vars):
+            # OWBaseLearner refuses several targets; numeric ones are
+            # direct multi-step windows: one network with an output each.
+            self.Error.data_error.clear()
+            self.data = data
         self.text_box.setVisible(self._is_text())
 
     def check_data(self):

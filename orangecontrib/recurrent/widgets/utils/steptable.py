@@ -38,7 +38,7 @@ class StepTable(QTableView):
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Stretch)
+            QHeaderView.ResizeMode.ResizeToContents)
         self.setMaximumHeight(170)
 
     def show_backtest(self, tested: Optional[BacktestResult],
