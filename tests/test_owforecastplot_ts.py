@@ -4,7 +4,7 @@ output."""
 import numpy as np
 
 from Orange.regression import LinearRegressionLearner
-from Orange.widgets.tests.base import WidgetTest
+from Orange.widgets.tests import base
 from orangecontrib.timeseries import ARIMA, Timeseries
 
 from orangecontrib.recurrent import (
@@ -14,7 +14,7 @@ from orangecontrib.recurrent.widgets.owforecastplot import OWForecastPlot
 from tests.series import series_table
 
 
-class TestForecastPlotTimeSeriesModels(WidgetTest):
+class TestForecastPlotTimeSeriesModels(base.WidgetTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

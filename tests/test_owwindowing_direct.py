@@ -43,14 +43,18 @@ class TestWindowingDirect(base.WidgetTest):
 
 
 class TestLearnerWidgetDirect(base.WidgetTest):
-    def test_lstm_widget_trains_on_h_targets(self):
+    def setUp(self):
         # pylint: disable=import-outside-toplevel
         from orangecontrib.recurrent.widgets.owrecurrentlearner import (
             OWRecurrentLearner)
-        from orangecontrib.recurrent.windowing import make_windows
-        widget = self.widget = self.create_widget(
+        self.widget = self.create_widget(
             OWRecurrentLearner, stored_settings={"epochs": 2,
                                                  "hidden_size": 4})
+
+    def test_lstm_widget_trains_on_h_targets(self):
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent.windowing import make_windows
+        widget = self.widget
         data = make_windows(series_table(sine_values(200), name="y"), 6,
                             horizon=3, direct=True)
         self.send_signal(widget.Inputs.data, data)
