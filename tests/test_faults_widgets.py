@@ -38,7 +38,7 @@ def series(y, name="y"):
 
 def big_windows():
     """300,000 windows of 50: an epoch takes many seconds."""
-    return make_windows(series(np.sin(np.arange(300_049) * 0.01)), 50)
+    return make_windows(series(np.sin(np.arange(300_050) * 0.01)), 50)
 
 
 class TestSavedSettingsOutOfRange(base.WidgetTest):
