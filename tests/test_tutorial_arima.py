@@ -81,6 +81,9 @@ class TestAirlineTutorial(unittest.TestCase):
     def test_direct_model_has_twelve_outputs(self):
         model = self.outputs["LSTM direct"]["Model"]
         self.assertEqual(model.architecture["n_outputs"], 12)
+        train = self.outputs["Windowing (12 months)"]["Train Data"]
+        self.assertEqual(len(train.domain.class_vars), 12)
+        self.assertEqual(len(train), 97)
         self.assertEqual(model.params["cell"], "lstm")
 
 

@@ -14,7 +14,7 @@ import sys
 from orangecontrib.recurrent import datasets
 from orangecontrib.recurrent.workflow import ensure_offscreen
 from tools.build_tutorials import (
-    FORECAST, HERE, LINEAR, LSTM, RECURRENT, SAMPLE, _windowing,
+    FORECAST, HERE, LINEAR, LSTM, RECURRENT, SAMPLE, WINDOWING,
 )
 from tools.workflow_builder import WorkflowBuilder
 
@@ -33,6 +33,19 @@ LSTM_SETTINGS = dict(cell_index=LSTM, hidden_size=32, epochs=100,
                      normalization_index=1)
 
 
+def _windowing(builder, title, data, position, **settings):
+    """A Windowing node titled ``title`` (node titles are unique, so that
+    the runner's outputs tell the two apart) that has seen ``data`` once,
+    so that its context (time, target, series) is saved."""
+    node = builder.add(WINDOWING, title, position, **settings)
+    widget = builder.widget(node)
+    widget.set_data(data)
+    widget.handleNewSignals()
+    widget.set_data(None)
+    widget.handleNewSignals()
+    return node
+
+
 def airline_lstm_arima(path: str):
     b = WorkflowBuilder(
         "Airline passengers: LSTM (recursive and direct), ARIMA and "
@@ -49,10 +62,12 @@ def airline_lstm_arima(path: str):
     series = b.add(SAMPLE, "Sample Series", (60, 240),
                    dataset="airpassengers")
     data = datasets.load("airpassengers")
-    recursive_windows = _windowing(b, data, (240, 120), window_length=12,
-                                   horizon=1, test_share=20)
-    direct_windows = _windowing(b, data, (240, 330), window_length=12,
-                                horizon=12, direct=True, test_share=20)
+    recursive_windows = _windowing(b, "Windowing (next month)", data,
+                                   (240, 120), window_length=12, horizon=1,
+                                   test_share=20)
+    direct_windows = _windowing(b, "Windowing (12 months)", data,
+                                (240, 330), window_length=12, horizon=12,
+                                direct=True, test_share=20)
     recursive = b.add(RECURRENT, "LSTM recursive", (420, 60),
                       learner_name="LSTM recursive", **LSTM_SETTINGS)
     linear = b.add(LINEAR, "Linear Regression", (420, 190))
