@@ -28,6 +28,7 @@ from orangecontrib.recurrent.series import (
     choose_time_variable, resolve_variable, series_columns,
     time_irregularities,
 )
+from orangecontrib.recurrent.windowsize import check_window_memory
 
 __all__ = [
     "make_windows", "chronological_split", "window_layout", "WindowLayout",
@@ -332,36 +333,6 @@ def _time_report(times) -> dict:
     duplicates, gaps, step = time_irregularities(times)
     return dict(n_duplicate_times=duplicates, n_time_gaps=gaps,
                 time_step=step)
-
-
-def _gib(n_bytes: float) -> str:
-    return f"{n_bytes / 2 ** 30:.1f} GiB"
-
-
-def check_window_memory(n_rows: int, n_windows: int, window_length: int,
-                        n_series: int) -> None:
-    """Refuse, before allocating, windows that would not fit in memory.
-
-    The window table holds ``windows x (L x series + 1)`` float64 values,
-    and dropping windows with missing values copies it once more; when the
-    table is more than a third of the memory available now (room for the
-    copy and for training), raise ValueError saying
-    how large it would be and what to change (instead of a MemoryError, or
-    a machine that swaps).
-    """
-    # pylint: disable=import-outside-toplevel
-    import psutil  # an Orange dependency
-    values = n_windows * (window_length * n_series + 1)
-    needed = 8 * values
-    available = psutil.virtual_memory().available
-    if needed > available / 3:
-        raise ValueError(
-            f"{n_windows:,} windows of {window_length} steps x {n_series} "
-            f"series from {n_rows:,} rows would take {_gib(needed)} "
-            f"({values:,} values), more than a third of the "
-            f"{_gib(available)} of memory available. Shorten the window, "
-            "use fewer series, or use fewer rows (e.g. the latest part of "
-            "the series).")
 
 
 def chronological_split(table: Table, test_size: float = 0.2) -> tuple:
