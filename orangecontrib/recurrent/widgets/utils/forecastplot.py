@@ -82,7 +82,8 @@ class ForecastGraph(PlotWidget):
         self.showGrid(True, True, alpha=0.25)
         # Below the bottom axis (the plot layout's free row 4), not on the
         # data: a legend inside the view box covered the forecast.
-        self.legend = pg.LegendItem(colCount=3, verSpacing=-4)
+        self.legend = pg.LegendItem(colCount=3, verSpacing=-4,
+                                    labelTextColor=QColor(40, 40, 40))
         self.getPlotItem().layout.addItem(self.legend, 4, 1)
         self.getViewBox().setAutoVisible(y=True)
         self.empty_text = pg.TextItem(color=QColor(110, 110, 110),
