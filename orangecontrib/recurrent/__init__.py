@@ -12,7 +12,7 @@ from orangecontrib.recurrent.windowing import (
 __all__ = ["make_windows", "chronological_split", "window_layout",
            "sequences_from_rows", "RecurrentLearner", "RecurrentModel",
            "forecast", "backtest", "forecast_table", "tune", "TuneResult",
-           "Range", "LogRange"]
+           "Range", "LogRange", "trace"]
 
 #: Public name -> the submodule that defines it, imported on first use so
 #: that `import orangecontrib.recurrent` stays light for the canvas.
@@ -26,6 +26,7 @@ _LAZY = {
     "TuneResult": "tuning",
     "Range": "searchspace",
     "LogRange": "searchspace",
+    "trace": "inspection",
 }
 
 

@@ -9,6 +9,8 @@ meta column (Windowing finds it there); their sources and licences are in
 - :func:`load` -- ``"sunspots"``, ``"airpassengers"`` or ``"nile"``.
 - :func:`cylinder_bell_funnel` -- labelled shapes, one whole sequence per
   row, for sequence classification (Saito 1994).
+- :func:`adding_problem` -- a long-memory task (two channels, the target is
+  the sum of two marked values); in :mod:`.memory`.
 
 This module imports neither Qt nor torch.
 """
@@ -24,8 +26,12 @@ from Orange.data import (
     ContinuousVariable, DiscreteVariable, Domain, Table, TimeVariable,
 )
 
-__all__ = ["sine_with_noise", "cylinder_bell_funnel", "load", "DATASETS",
-           "DatasetInfo", "SHAPES"]
+from orangecontrib.recurrent.datasets.memory import (
+    adding_problem, ADDING_BASELINE_MSE,
+)
+
+__all__ = ["sine_with_noise", "cylinder_bell_funnel", "adding_problem",
+           "ADDING_BASELINE_MSE", "load", "DATASETS", "DatasetInfo", "SHAPES"]
 
 DIR = os.path.dirname(os.path.abspath(__file__))
 
