@@ -102,7 +102,7 @@ class TestOWSampleSeries(base.WidgetTest):
 
     def test_every_choice_sends_its_series(self):
         rows = {"sine": 10000, "sunspots": 309, "airpassengers": 144,
-                "nile": 100, "shapes": 300}
+                "nile": 100, "shapes": 300, "adding": 5000}
         for index, key in enumerate(self.widget.keys):
             self.widget.controls.dataset_index.buttons[index].click()
             self.assertEqual(self.widget.dataset, key)
@@ -111,7 +111,28 @@ class TestOWSampleSeries(base.WidgetTest):
             self.assertEqual(self.widget.sine_box.isEnabled(), key == "sine")
             self.assertEqual(self.widget.shapes_box.isEnabled(),
                              key == "shapes")
-        self.assertEqual(data.domain.class_var.name, "shape")
+            self.assertEqual(self.widget.adding_box.isEnabled(),
+                             key == "adding")
+            if key == "shapes":
+                self.assertEqual(data.domain.class_var.name, "shape")
+        self.assertEqual(data.domain.class_var.name, "sum")
+
+    def test_adding_problem_lag_and_seed(self):
+        self.widget.controls.dataset_index.buttons[
+            self.widget.keys.index("adding")].click()
+        self.widget.controls.adding_sequences.setValue(50)
+        self.widget.controls.adding_lag.setValue(12)
+        self.widget.controls.seed.setValue(4)
+        data = self.get_output(self.widget.Outputs.data)
+        expected = datasets.adding_problem(50, 12, seed=4)
+        np.testing.assert_array_equal(data.X, expected.X)
+        np.testing.assert_array_equal(data.Y, expected.Y)
+        self.assertIn("12 steps", self.widget.info_label.text())
+        self.assertIn("50 rows × 24 columns", self.widget.info_label.text())
+        settings = self.widget.settingsHandler.pack_data(self.widget)
+        widget = self.create_widget(OWSampleSeries, stored_settings=settings)
+        again = self.get_output(widget.Outputs.data, widget=widget)
+        np.testing.assert_array_equal(again.X, expected.X)
 
     def test_sine_parameters(self):
         self.widget.controls.length.setValue(500)

@@ -21,17 +21,19 @@ __all__ = ["OWSampleSeries"]
 
 SINE = "sine"
 SHAPES = "shapes"
+ADDING = "adding"
 
 
 class OWSampleSeries(OWWidget):
     name = "Sample Series"
     description = ("Small time series to try recurrent networks on: a "
-                   "noisy sine, sunspots, airline passengers, the Nile, and "
-                   "labelled shapes for sequence classification.")
+                   "noisy sine, sunspots, airline passengers, the Nile, "
+                   "labelled shapes for sequence classification and the "
+                   "adding problem, a long-memory task.")
     icon = "icons/sample-series.svg"
     priority = 5
     keywords = "sample, series, dataset, sine, sunspots, airline passengers, " \
-               "nile, cylinder bell funnel, example"
+               "nile, cylinder bell funnel, adding problem, memory, example"
 
     class Outputs:
         data = Output("Data", Table, default=True)
@@ -39,7 +41,7 @@ class OWSampleSeries(OWWidget):
     want_main_area = False
     resizing_enabled = False
 
-    #: the key of the chosen series: "sine", "shapes" or a key of
+    #: the key of the chosen series: "sine", "shapes", "adding" or a key of
     #: datasets.DATASETS
     dataset: str = Setting(SINE)
     length: int = Setting(10000)
@@ -47,14 +49,17 @@ class OWSampleSeries(OWWidget):
     seed: int = Setting(0)
     shapes_per_class: int = Setting(100)
     shape_length: int = Setting(128)
+    adding_sequences: int = Setting(5000)
+    adding_lag: int = Setting(30)
     settings_version = 1
 
     def __init__(self):
         super().__init__()
-        self.keys = [SINE, *datasets.DATASETS, SHAPES]
+        self.keys = [SINE, *datasets.DATASETS, SHAPES, ADDING]
         titles = ["Sine with noise (generated)",
                   *(info.title for info in datasets.DATASETS.values()),
-                  "Cylinder-bell-funnel shapes (generated, labelled)"]
+                  "Cylinder-bell-funnel shapes (generated, labelled)",
+                  "Adding problem (generated, long memory)"]
         if self.dataset not in self.keys:
             self.dataset = SINE
         self.dataset_index = self.keys.index(self.dataset)
@@ -83,6 +88,18 @@ class OWSampleSeries(OWWidget):
                  keyboardTracking=False,
                  tooltip="128 is the standard benchmark's length.")
 
+        self.adding_box = box = gui.vBox(self.controlArea, "Adding problem")
+        gui.spin(box, self, "adding_sequences", 10, 1_000_000, step=100,
+                 label="Sequences:", callback=self.commit, controlWidth=90,
+                 alignment=Qt.AlignRight, keyboardTracking=False)
+        gui.spin(box, self, "adding_lag", 4, 10_000,
+                 label="Lag (steps per sequence):", callback=self.commit,
+                 controlWidth=90, alignment=Qt.AlignRight,
+                 keyboardTracking=False,
+                 tooltip="The two marked values lie in the first half of "
+                         "the sequence: the longer it is, the longer they "
+                         "must be remembered.")
+
         self.seed_box = box = gui.vBox(self.controlArea, "Random")
         gui.spin(box, self, "seed", 0, 2 ** 31 - 1, label="Seed:",
                  callback=self.commit, controlWidth=90,
@@ -106,7 +123,8 @@ class OWSampleSeries(OWWidget):
     def _update_controls(self):
         self.sine_box.setEnabled(self.dataset == SINE)
         self.shapes_box.setEnabled(self.dataset == SHAPES)
-        self.seed_box.setEnabled(self.dataset in (SINE, SHAPES))
+        self.adding_box.setEnabled(self.dataset == ADDING)
+        self.seed_box.setEnabled(self.dataset in (SINE, SHAPES, ADDING))
 
     def make_data(self) -> Table:
         """The chosen series as a table (rows in time order)."""
@@ -116,6 +134,9 @@ class OWSampleSeries(OWWidget):
         if self.dataset == SHAPES:
             return datasets.cylinder_bell_funnel(
                 self.shapes_per_class, self.shape_length, self.seed)
+        if self.dataset == ADDING:
+            return datasets.adding_problem(self.adding_sequences,
+                                           self.adding_lag, self.seed)
         return datasets.load(self.dataset)
 
     def _description(self, data: Table) -> str:
@@ -125,6 +146,11 @@ class OWSampleSeries(OWWidget):
         elif self.dataset == SHAPES:
             text = ("Cylinder, bell and funnel shapes (Saito 1994), one "
                     f"whole sequence per row; seed {self.seed}.")
+        elif self.dataset == ADDING:
+            text = ("Two channels, values U(0, 1) and markers; the target "
+                    "is the sum of the two marked values, both in the first "
+                    f"half of {self.adding_lag} steps (predicting the mean "
+                    f"scores MSE 1/6); seed {self.seed}.")
         else:
             text = datasets.DATASETS[self.dataset].description
         return f"{text}\n{len(data)} rows × " \
