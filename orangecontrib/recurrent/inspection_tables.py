@@ -17,7 +17,8 @@ from Orange.data import (
     ContinuousVariable, DiscreteVariable, Domain, StringVariable, Table,
 )
 
-__all__ = ["states_table", "final_states_table", "DIRECTIONS"]
+__all__ = ["states_table", "final_states_table", "final_states_from_arrays",
+           "DIRECTIONS"]
 
 DIRECTIONS = ("forward", "backward")
 
@@ -117,14 +118,22 @@ def final_states_table(traces, data: Table) -> Optional[Table]:
     """
     if not traces:
         return None
-    dirs = traces[0].layers[-1].directions
-    units = dirs[0].hidden.shape[1]
-    if len(dirs) == 1:
+    directions = len(traces[0].layers[-1].directions)
+    return final_states_from_arrays(
+        [tr.row for tr in traces],
+        np.stack([tr.final_hidden() for tr in traces]), directions, data)
+
+
+def final_states_from_arrays(rows: Sequence[int], states: np.ndarray,
+                             directions: int, data: Table) -> Table:
+    """:func:`final_states_table` from the rows and their final states
+    (rows, units * directions), for callers that keep no whole traces."""
+    units = states.shape[1] // directions
+    if directions == 1:
         names = [f"h{u}" for u in range(units)]
     else:
         names = [f"h{u} {d}" for d in DIRECTIONS for u in range(units)]
-    rows = [tr.row for tr in traces]
-    X = np.stack([tr.final_hidden() for tr in traces]).astype(float)
+    rows = list(rows)
     source = data[rows]
     row_var = ContinuousVariable("row", number_of_decimals=0)
     domain = Domain([ContinuousVariable(n) for n in names],
@@ -132,7 +141,7 @@ def final_states_table(traces, data: Table) -> Optional[Table]:
     metas = np.column_stack(
         (source.metas.reshape(len(rows), -1),
          np.array(rows, dtype=float))).astype(object)
-    table = Table.from_numpy(domain, X, source.Y.reshape(len(rows), -1),
-                             metas=metas)
+    table = Table.from_numpy(domain, np.asarray(states, dtype=float),
+                             source.Y.reshape(len(rows), -1), metas=metas)
     table.name = "Final states"
     return table

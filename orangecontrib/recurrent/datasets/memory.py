@@ -67,7 +67,8 @@ def adding_problem(sequences: int = 2000, lag: int = 40,
     markers[rows, first] = 1
     markers[rows, second] = 1
     target = values[rows, first] + values[rows, second]
-    X = np.stack((values, markers), axis=2).reshape(sequences, 2 * lag)
+    # own memory (not a view), so that the table can be edited in place
+    X = np.stack((values, markers), axis=2).reshape(sequences, 2 * lag).copy()
 
     attributes = []
     for step in range(lag):
