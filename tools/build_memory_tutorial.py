@@ -18,7 +18,7 @@ workflow's description and in doc/widgets/inspector.md.
 import os
 import sys
 
-from orangecontrib.recurrent.learner import NORMALIZATIONS
+from orangecontrib.recurrent.options import NORMALIZATIONS
 from orangecontrib.recurrent.workflow import ensure_offscreen
 from tools.build_tutorials import GRU, HERE, LSTM, RECURRENT, RNN, SAMPLE, \
     TEST_AND_SCORE, TEST_ON_TEST_DATA
@@ -31,8 +31,8 @@ CONSTANT = "Orange.widgets.model.owconstant.OWConstant"
 INSPECTOR = "orangecontrib.recurrent.widgets.owinspector.OWRecurrentInspector"
 
 #: The data and training the tutorial uses (and its test reads).
-SEQUENCES, LAG, SEED = 5000, 20, 0
-TRAINING = dict(hidden_size=32, epochs=40, batch_size=32,
+SEQUENCES, LAG, SEED = 5000, 30, 0
+TRAINING = dict(hidden_size=32, epochs=60, batch_size=32,
                 learning_rate=0.003, random_seed=0, fixed_seed=True,
                 early_stopping=False,
                 normalization_index=NORMALIZATIONS.index("global"))

@@ -190,7 +190,7 @@ def _capture(network, batch, text: bool, model):
     # pylint: disable=import-outside-toplevel
     import torch
     from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
-    from orangecontrib.recurrent.training import CLASSIFICATION
+    from orangecontrib.recurrent.options import CLASSIFICATION
 
     seen = {}
 

@@ -23,7 +23,7 @@ ADDING_BASELINE_MSE = 1 / 6
 CHANNELS = ("value", "marker")
 
 
-def adding_problem(sequences: int = 5000, lag: int = 20,
+def adding_problem(sequences: int = 5000, lag: int = 30,
                    seed: int = 0) -> Table:
     """The adding problem as one row per sequence of ``lag`` steps.
 

@@ -72,9 +72,12 @@ def run(model, data: Table, rows: List[int], with_final: bool,
 
 
 def is_recurrent(model) -> bool:
+    """A torch model of this add-on (series or text) with a recurrent cell."""
     # pylint: disable=import-outside-toplevel
-    from orangecontrib.recurrent import RecurrentModel
-    return isinstance(model, RecurrentModel)
+    from orangecontrib.recurrent.model import TorchModel
+    return isinstance(model, TorchModel) \
+        and (getattr(model, "architecture", None) or {}).get("cell") \
+        in ("lstm", "gru", "rnn")
 
 
 class OWRecurrentInspector(OWWidget, ConcurrentWidgetMixin):

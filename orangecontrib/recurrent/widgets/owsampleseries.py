@@ -50,7 +50,7 @@ class OWSampleSeries(OWWidget):
     shapes_per_class: int = Setting(100)
     shape_length: int = Setting(128)
     adding_sequences: int = Setting(5000)
-    adding_lag: int = Setting(20)
+    adding_lag: int = Setting(30)
     settings_version = 1
 
     def __init__(self):
