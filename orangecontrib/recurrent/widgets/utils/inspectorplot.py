@@ -79,8 +79,8 @@ class InspectorGraph(pg.GraphicsLayoutWidget):
             plot.setYRange(0, values.shape[1], padding=0)
             if row == 0 and trace.tokens is None:
                 names = trace.channels
-            else:  # at most ~8 labels: every k-th unit
-                every = max(1, int(np.ceil(values.shape[1] / 8)))
+            else:  # at most ~4 labels: every k-th unit
+                every = max(1, int(np.ceil(values.shape[1] / 4)))
                 names = [str(i) if i % every == 0 else ""
                          for i in range(values.shape[1])]
             plot.getAxis("left").setTicks([[
