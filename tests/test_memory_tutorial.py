@@ -51,8 +51,9 @@ class TestMemoryTutorial(unittest.TestCase):
         # predicting the mean: the variance of a sum of two U(0, 1), 1/6
         self.assertAlmostEqual(scores["Constant"], 1 / 6, delta=0.015)
         self.assertGreater(scores["RNN"], 0.9 * scores["Constant"])
-        self.assertLess(scores["LSTM"], 0.01)
-        self.assertLess(scores["GRU"], 0.01)
+        self.assertLess(scores["RNN"], 1.05 * scores["Constant"])
+        self.assertLess(scores["LSTM"], 0.001)
+        self.assertLess(scores["GRU"], 0.001)
 
     def test_rnn_gradient_dies_lstm_keeps_it(self):
         test = self.out["Data Sampler"]["Remaining Data"]
@@ -63,11 +64,11 @@ class TestMemoryTutorial(unittest.TestCase):
         print("median gradient at the first marker: RNN",
               np.median(rnn_marker), "(ratio to the last step", rnn_ratio,
               "); LSTM", np.median(lstm_marker))
-        self.assertLess(rnn_ratio, 1e-3)
+        self.assertLess(rnn_ratio, 1e-6)
         # d sum / d (marked value) = 1: a model that solves the task has
         # a gradient of about 1 there.
-        self.assertGreater(np.median(lstm_marker), 0.5)
-        self.assertLess(np.median(rnn_marker), 1e-3)
+        self.assertAlmostEqual(np.median(lstm_marker), 1, delta=0.2)
+        self.assertLess(np.median(rnn_marker), 1e-6)
 
     def test_lstm_forget_gate_holds_the_first_value(self):
         test = self.out["Data Sampler"]["Remaining Data"]
@@ -88,7 +89,7 @@ class TestMemoryTutorial(unittest.TestCase):
         print("memory unit", unit, "corr", corr[unit],
               "mean forget gate after the first marker", forget.mean())
         self.assertGreater(corr[unit], 0.5)
-        self.assertGreater(forget.mean(), 0.9)
+        self.assertGreater(forget.mean(), 0.98)
 
 
 if __name__ == "__main__":
