@@ -31,10 +31,12 @@ def fit(data, cell, **kwargs):
 def torch_states(model, data, rows):
     """torch's own outputs (last layer, all steps) and h_n for ``rows``."""
     net = model.network()
-    x = torch.from_numpy(sequences_from_rows(data.X[rows], data.domain))
+    # as the network's forward does: float64 standardization, then float32
+    x = torch.from_numpy(sequences_from_rows(data.X[rows], data.domain,
+                                             dtype=np.float64))
     if net.relative:
         x = x - x[:, -1:, :]
-    x = (x - net.input_mean) / net.input_scale
+    x = ((x - net.input_mean) / net.input_scale).float()
     with torch.no_grad():
         out, state = net.rnn(x)
     h_n = state[0] if isinstance(state, tuple) else state

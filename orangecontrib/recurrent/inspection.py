@@ -136,7 +136,7 @@ def model_inputs(model, data: Table, rows: Sequence[int]):
     Returns
     -------
     inputs : list of ndarray
-        Series: one float32 array (steps, channels) per row. Text: one int64
+        Series: one float64 array (steps, channels) per row. Text: one int64
         array of token indices (the document's real tokens, no padding).
     tokens : list of list of str, or None
         For text, the words at the steps.
@@ -177,7 +177,8 @@ def model_inputs(model, data: Table, rows: Sequence[int]):
         raise ValueError(
             f"Row {bad[0] if bad else rows[0]} has missing values for the "
             "model's inputs (or the data lacks them); pick another row.")
-    sequences = sequences_from_rows(X, domain)
+    # float64, as the model predicts: the network centres before casting
+    sequences = sequences_from_rows(X, domain, np.float64)
     layout = window_layout(domain)
     channels = list(layout.series) if layout is not None else ["value"]
     return list(sequences), None, channels
@@ -210,7 +211,7 @@ def _capture(network, batch, text: bool, model):
         hooks.append(network.embedding.register_forward_hook(embedded))
         raw = torch.as_tensor(batch)
     else:
-        raw = torch.as_tensor(np.asarray(batch, dtype=np.float32)) \
+        raw = torch.as_tensor(np.asarray(batch, dtype=np.float64)) \
             .requires_grad_(True)
     try:
         with torch.enable_grad():
@@ -376,7 +377,7 @@ def trace(model, data: Table, rows: Optional[Sequence[int]] = None,
         for k, row in enumerate(part):
             traces.append(Trace(
                 row=row, cell_type=cell,
-                inputs=raw[k].astype(np.float32),
+                inputs=raw[k],
                 channels=channels or [f"e{i}" for i in range(raw.shape[2])],
                 recurrent_input=x[k].numpy().astype(np.float32),
                 layers=layers[k], input_gradient=grads[k],
