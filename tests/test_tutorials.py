@@ -299,6 +299,8 @@ NON_DEFAULT = {
                          [False, "cell", "gru"],
                          [True, "epochs", "5..10"]],
                    method_index=2, n_trials=7),
+    "OWRecurrentInspector": dict(selected_rows=[2, 5], selected_units=[1],
+                                 layer=1, direction=1, log_gradient=False),
 }
 
 
