@@ -74,16 +74,18 @@ class TestSameTrainingAsB56e57a(unittest.TestCase):
                    metas=[text_var]),
             np.empty((40, 0)), np.array([1, 0, 1, 0] * 10, float),
             metas=np.array(docs, object)[:, None])
+        # Issue 14 changed how rows that are whole sequences and text are
+        # trained (front-ends, mixup, a stratified validation part; max-
+        # pooling and dropout for text), so only windows of a series train
+        # as at b56e57a; the old classifier and text pickles still load and
+        # predict as they did (the tests above).
         trained = {
             "global": RecurrentLearner(epochs=2, hidden_size=8,
                                        normalization="global")(windows),
             "relative": RecurrentLearner(epochs=2, hidden_size=8,
                                          normalization="relative")(windows),
-            "classifier": RecurrentLearner(epochs=2, hidden_size=8,
-                                           cell="gru")(classes),
-            "text": RecurrentLearner(epochs=2, hidden_size=8,
-                                     min_count=1)(texts),
         }
+        self.assertEqual(len(classes) + len(texts), 100)
         for name, model in trained.items():
             with self.subTest(name):
                 case = cases[name]

@@ -365,7 +365,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
             dropout=0.3, epochs=7, batch_size=12, learning_rate=0.005,
             clip_gradients=True, clip_norm=2.5, fixed_seed=False,
             random_seed=42, device_index=1, normalization_index=1,
-            validation_share=25,
+            validation_share=25, frontend_index=2, fixed_epochs=True,
             early_stopping=False, patience=9, log_scale=False,
             learner_name="my rnn", auto_apply=False)
         w = self.widget
@@ -386,7 +386,7 @@ class TestOWRecurrentLearner(base.WidgetTest):
                          batch_size=12, learning_rate=0.005, clip_norm=2.5,
                          validation_size=0.25, patience=None,
                          random_state=None, device="cpu",
-                         normalization="relative"))
+                         normalization="relative", frontend="patch"))
 
     def test_migrate_settings(self):
         # before version 2 there was no normalization: it was global
@@ -395,7 +395,9 @@ class TestOWRecurrentLearner(base.WidgetTest):
             OWRecurrentLearner.migrate_settings(settings, version)
             self.assertEqual(settings, {"hidden_size": 12, "epochs": 4,
                                         "normalization_index": 0,
-                                        "log_scale": True})
+                                        "log_scale": True,
+                                        "frontend_index": 1,
+                                        "fixed_epochs": True})
         w = self.create_widget(
             OWRecurrentLearner,
             stored_settings={"hidden_size": 12, "__version__": 1})
@@ -411,7 +413,35 @@ class TestOWRecurrentLearner(base.WidgetTest):
         w = self.create_widget(OWRecurrentLearner)
         self.assertEqual(w.create_learner().normalization,
                          RecurrentLearner().normalization)
-        self.assertEqual(OWRecurrentLearner.settings_version, 3)
+        self.assertEqual(OWRecurrentLearner.settings_version, 4)
+
+    def test_migrate_settings_to_frontends(self):
+        # version 4 added the front-end and epochs from the data's size:
+        # older workflows keep raw steps and their epochs (20 if unsaved)
+        settings = {"normalization_index": 2}
+        OWRecurrentLearner.migrate_settings(settings, 3)
+        self.assertEqual(settings, {"normalization_index": 2,
+                                    "frontend_index": 1,
+                                    "fixed_epochs": True, "epochs": 20})
+        w = self.create_widget(
+            OWRecurrentLearner,
+            stored_settings={"epochs": 7, "__version__": 3})
+        learner = w.create_learner()
+        self.assertEqual((learner.frontend, learner.epochs), ("raw", 7))
+        self.assertEqual(w.controls.frontend_index.currentText(),
+                         "Raw steps")
+        w = self.create_widget(OWRecurrentLearner)
+        learner = w.create_learner()
+        self.assertEqual((learner.frontend, learner.epochs), ("auto", None))
+        self.assertFalse(w.fixed_epochs)
+        w.controls.frontend_index.setCurrentIndex(3)
+        w.controls.frontend_index.activated.emit(3)
+        w.fixed_epochs = True
+        w.settings_changed()
+        learner = self.get_output(w.Outputs.learner, widget=w)
+        self.assertEqual((learner.frontend, learner.epochs), ("conv", 400))
+        self.assertIn(("Input", "Convolutions (LSTM-FCN)"),
+                      w.get_learner_parameters())
 
     def test_report(self):
         self.widget.send_report()

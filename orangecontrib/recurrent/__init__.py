@@ -8,9 +8,10 @@ so ``import orangecontrib.recurrent.<module>`` always gives the module.
 from orangecontrib.recurrent.windowing import (
     make_windows, chronological_split, window_layout, sequences_from_rows,
 )
+from orangecontrib.recurrent.sequences import make_sequences
 
 __all__ = ["make_windows", "chronological_split", "window_layout",
-           "sequences_from_rows", "RecurrentLearner", "RecurrentModel",
+           "sequences_from_rows", "make_sequences", "RecurrentLearner", "RecurrentModel",
            "forecast", "backtest", "forecast_table", "tune", "TuneResult",
            "Range", "LogRange", "trace"]
 

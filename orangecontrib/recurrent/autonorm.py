@@ -15,7 +15,7 @@ from orangecontrib.recurrent.options import REGRESSION
 from orangecontrib.recurrent.reports import StopReason
 
 __all__ = ["AUTO_NAIVE_SHARE", "AUTO_OUTSIDE_SHARE", "auto_by_range",
-           "auto_after_global"]
+           "auto_after_global", "multiplicative", "MULTIPLICATIVE_FACTOR"]
 
 #: "auto" also trains a relative model when the global one's validation
 #: RMSE is not below this share of the naive last value's ...
@@ -24,7 +24,32 @@ AUTO_NAIVE_SHARE = 0.9
 #: the range of the targets the global model was fit on.
 AUTO_OUTSIDE_SHARE = 0.01
 
+#: A positive series is multiplicative when the spread of its steps changes
+#: between its halves by at least this factor more than the spread of its
+#: log steps does (airline: x2.4 against x0.9).
+MULTIPLICATIVE_FACTOR = 1.5
+
 Fit = Callable[..., RecurrentModel]
+
+
+def multiplicative(values: np.ndarray) -> bool:
+    """Whether a series (in time order) is positive and its swings grow (or
+    shrink) with its level, so that logarithms make them even: the standard
+    deviation of its steps changes more between the first and the second
+    half than that of its log steps, by MULTIPLICATIVE_FACTOR."""
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < 8 or not np.all(values > 0):
+        return False
+
+    def change(steps):
+        half = len(steps) // 2
+        first, second = np.std(steps[:half]), np.std(steps[half:])
+        if not (first > 0 and second > 0):
+            return 0.0
+        return abs(np.log(second / first))
+
+    return change(np.diff(values)) - change(np.diff(np.log(values))) \
+        > np.log(MULTIPLICATIVE_FACTOR)
 
 
 def _rmse(a: np.ndarray, b: np.ndarray) -> float:
@@ -93,7 +118,7 @@ def auto_after_global(model: RecurrentModel, fit: Fit, series
     rmse_relative = _rmse(val_y, relative.predict(val_X))
     keep = relative if rmse_relative < rmse_global else model
     keep.normalization_reason = (
-        f"auto: {keep.normalization_used} (validation RMSE relative "
-        f"{rmse_relative:.4g}, global {rmse_global:.4g}, naive last value "
-        f"{rmse_naive:.4g})")
+        f"auto: {keep.normalization_used} (validation RMSE "
+        f"{relative.normalization_used} {rmse_relative:.4g}, global "
+        f"{rmse_global:.4g}, naive last value {rmse_naive:.4g})")
     return keep

@@ -20,17 +20,21 @@ takes seconds.
 from functools import partial
 from typing import Callable, Optional
 
+import numpy as np
+
 from Orange.base import Learner
 from Orange.data import Domain, Table
 
 from orangecontrib.recurrent import text
-from orangecontrib.recurrent.autonorm import auto_after_global, auto_by_range
+from orangecontrib.recurrent.autonorm import (
+    auto_after_global, auto_by_range, multiplicative,
+)
 # RecurrentModel is defined in model.py; models pickled before it moved
 # name learner.RecurrentModel, so it stays importable from here.
 from orangecontrib.recurrent.model import RecurrentModel
 from orangecontrib.recurrent.options import (
-    AUTO, CELLS, NORMALIZATIONS, REGRESSION, RELATIVE, check_cell,
-    check_device, validation_rows,
+    AUTO, CELLS, LOG, NORMALIZATIONS, REGRESSION, RELATIVE, check_cell,
+    check_device, check_frontend, validation_rows,
 )
 from orangecontrib.recurrent.reports import (  # noqa: F401 (re-exported)
     EpochReport, TrainingCancelled,
@@ -56,16 +60,26 @@ class RecurrentLearner(Learner):
         Also read each window backwards.
     dropout : float
         Dropout between recurrent layers; only acts when ``num_layers > 1``.
-    epochs, batch_size, learning_rate
-        Adam's training schedule.
+    epochs : int or None
+        The most epochs to train; early stopping on the validation part
+        usually ends training before. None (the default): enough for at
+        least 4,000 optimizer steps, from 20 to 400 epochs (so a table of 36
+        rows is not done after 40 steps; see :mod:`orangecontrib.recurrent.
+        sizing`).
+    batch_size, learning_rate
+        Adam's training schedule. Independent sequences in a small table
+        (fewer than ten batches) are trained in batches of at most 16.
     clip_norm : float or None
         Clip the gradients' global norm to this before each step (a guard
         against exploding gradients in long windows or plain RNNs). None (the
         default) does not clip: on standardized data with Adam it rarely
         triggers, and on a CPU it costs about 5% of a small LSTM's step.
     validation_size : float
-        Share of the (time-ordered) training rows held back at their end to
-        watch the validation loss; 0 or a tail shorter than one batch: none.
+        Share of the training rows held back to watch the validation loss.
+        Windows of a series: the (time-ordered) rows at their end; none when
+        that tail is shorter than one batch. Independent sequences (rows
+        that are whole series or cases): a stratified random sample; none
+        when it has fewer than 20 rows.
     patience : int or None
         Early stopping after this many epochs without a better validation
         loss; the best weights are restored. None or 0: train all epochs.
@@ -74,6 +88,14 @@ class RecurrentLearner(Learner):
         CPU model. None: a different model each time.
     device : "auto", "cpu" or "cuda"
         "auto" trains on a GPU when torch finds one.
+    frontend : "auto", "raw", "patch" or "conv"
+        What the recurrent layers read at each step (see
+        :mod:`orangecontrib.recurrent.frontends`): "raw" one value per series
+        and step; "patch" about 50 steps of consecutive values side by side;
+        "conv" convolutions that shorten the sequence by 4, whose averaged
+        features the head also reads (LSTM-FCN). "auto" (the default):
+        "conv" for sequences of at least 32 steps, else "raw". The model
+        says what it used in ``frontend_used``.
     normalization : "global", "relative" or "auto"
         How a numeric series is scaled. "global": inputs and target are
         standardized with the training rows' statistics; the network then
@@ -125,12 +147,12 @@ class RecurrentLearner(Learner):
 
     def __init__(self, cell: str = "lstm", hidden_size: int = 50,
                  num_layers: int = 1, bidirectional: bool = False,
-                 dropout: float = 0.0, epochs: int = 20,
+                 dropout: float = 0.0, epochs: Optional[int] = None,
                  batch_size: int = 32, learning_rate: float = 1e-3,
                  clip_norm: Optional[float] = None,
                  validation_size: float = 0.1, patience: Optional[int] = 5,
                  random_state: Optional[int] = 0, device: str = "auto",
-                 normalization: str = AUTO,
+                 normalization: str = AUTO, frontend: str = AUTO,
                  embedding_size: int = 64, vocabulary_size: int = 10000,
                  min_count: int = 2, sequence_length: int = 200,
                  callback: Optional[Callable[["EpochReport"],
@@ -151,6 +173,7 @@ class RecurrentLearner(Learner):
         self.random_state = random_state
         self.device = device
         self.normalization = normalization
+        self.frontend = frontend
         self.embedding_size = embedding_size
         self.vocabulary_size = vocabulary_size
         self.min_count = min_count
@@ -183,15 +206,19 @@ class RecurrentLearner(Learner):
                     clip_norm=self.clip_norm,
                     validation_size=self.validation_size,
                     patience=self.patience, random_state=self.random_state,
-                    device=self.device, normalization=self.normalization)
+                    device=self.device, normalization=self.normalization,
+                    frontend=self.frontend)
 
     def check_params(self):
         """Raise ValueError for a hyperparameter out of range."""
         check_cell(self.cell)
         check_device(self.device)
+        check_frontend(self.frontend)
         for attr in ("hidden_size", "num_layers", "epochs", "batch_size",
                      "embedding_size", "vocabulary_size", "min_count",
                      "sequence_length"):
+            if attr == "epochs" and self.epochs is None:
+                continue
             value = getattr(self, attr)
             if not float(value).is_integer():
                 raise ValueError(f"{attr} must be a whole number (got "
@@ -238,8 +265,15 @@ class RecurrentLearner(Learner):
             from orangecontrib.recurrent.textmodel import fit_text
             return fit_text(self, data)
         series = prepare_series(data, self.normalization)
-        fit = partial(fit_series, self, series)
-        if self.normalization == RELATIVE:
+        log = self.normalization == LOG or (
+            self.normalization == AUTO and series.task == REGRESSION
+            and series.target_index is not None
+            and np.all(series.sequences > 0) and np.all(series.y > 0)
+            and multiplicative(series.sequences[:, -1, series.target_index]))
+        # "auto"'s alternative to global is relative, or log on a
+        # multiplicative series
+        fit = partial(fit_series, self, series, log=log)
+        if self.normalization in (RELATIVE, LOG):
             return fit(True)
         if self.normalization == AUTO and series.task == REGRESSION \
                 and series.target_index is not None \

@@ -19,7 +19,7 @@ from Orange.base import Model
 from Orange.data import ContinuousVariable, Domain, Table
 
 from orangecontrib.recurrent.options import (
-    CLASSIFICATION, GLOBAL, REGRESSION, RELATIVE, prediction_device,
+    CLASSIFICATION, GLOBAL, LOG, REGRESSION, RELATIVE, prediction_device,
 )
 from orangecontrib.recurrent.windowing import (
     sequences_from_rows, window_layout,
@@ -112,7 +112,7 @@ class RecurrentModel(TorchModel):
 
     Attributes (besides :class:`TorchModel`'s)
     ----------
-    normalization_used : "global" or "relative"
+    normalization_used : "global", "relative" or "log"
         How this model scales (for ``normalization="auto"``: the choice).
     normalization_reason : str
         Why, in words (what "auto" compared; empty for an explicit choice).
@@ -121,6 +121,8 @@ class RecurrentModel(TorchModel):
     normalization_used = GLOBAL
     normalization_reason = ""
     target_index = None
+    #: ... and before front-ends
+    frontend_used = "raw"
 
     def __init__(self, domain: Domain, network, params: dict, task: str,
                  target_mean: float = 0.0, target_scale: float = 1.0,
@@ -129,7 +131,9 @@ class RecurrentModel(TorchModel):
                  normalization_reason: str = ""):
         super().__init__(domain)
         relative = bool(getattr(network, "relative", False))
-        self.normalization_used = RELATIVE if relative else GLOBAL
+        log = bool(getattr(network, "log", False))
+        self.normalization_used = LOG if log else \
+            RELATIVE if relative else GLOBAL
         self.normalization_reason = normalization_reason
         # which series' last value the target is relative to
         self.target_index = target_index if relative else None
@@ -152,6 +156,14 @@ class RecurrentModel(TorchModel):
             dropout=network.rnn.dropout)
         if relative:  # absent in older pickles, whose networks are global
             self.architecture["relative"] = True
+        if log:  # absent in older pickles, and for the other kinds
+            self.architecture["log"] = True
+        if getattr(network, "skip_inputs", 0):
+            self.architecture["skip_inputs"] = network.skip_inputs
+        self.frontend_used = getattr(network, "frontend_kind", "raw")
+        if self.frontend_used != "raw":  # absent in older pickles: raw
+            self.architecture["frontend"] = self.frontend_used
+            self.architecture["frontend_size"] = network.frontend_size
         self._keep_network(network, fit_result)
 
     def _network_class(self):
@@ -206,7 +218,8 @@ class RecurrentModel(TorchModel):
         device = next(network.parameters()).device
         steps = X.shape[1] // max(1, self.architecture["n_series"])
         rows = forward_rows(network, steps)
-        relative = self.normalization_used == RELATIVE
+        log = self.normalization_used == LOG
+        relative = self.normalization_used == RELATIVE or log
         outputs, anchors = [], []
         with torch.inference_mode():
             for start in range(0, len(X), rows):
@@ -233,6 +246,8 @@ class RecurrentModel(TorchModel):
                 return levels
             levels = out[:, 0].astype(np.float64) * self.target_scale \
                 + self.target_mean
+            if log and anchors:  # log ratio -> level
+                return np.concatenate(anchors) * np.exp(levels)
             if relative and anchors:
                 levels += np.concatenate(anchors)  # change -> level
             return levels
@@ -247,4 +262,5 @@ class RecurrentModel(TorchModel):
         return (f"RecurrentModel({self.architecture['cell'].upper()}, "
                 f"hidden_size={self.architecture['hidden_size']}, "
                 f"normalization={self.normalization_used!r}, "
+                f"frontend={self.frontend_used!r}, "
                 f"epochs_trained={self.epochs_trained})")

@@ -7,15 +7,21 @@ buffers (``input_mean``, ``input_scale``), so the scaling travels with the
 ``state_dict`` and the training data needs no scaled copy. With
 ``relative=True`` each window is first taken relative to its last step
 (``x(t-k) - x(t)`` per series), also inside the network, so no copy either.
+After the scaling an input front-end (:mod:`orangecontrib.recurrent.
+frontends`: raw steps, patches, convolutions) decides what the recurrent layers
+read at each step; "raw" adds no weights, so networks pickled before
+front-ends existed load unchanged.
 """
 from typing import Optional, Sequence
 
 import torch
 from torch import nn
 
+from orangecontrib.recurrent.frontends import RAW, make_frontend
 from orangecontrib.recurrent.options import check_cell, layer_dropout
 
-__all__ = ["RecurrentNetwork", "recurrent_layers", "last_layer_state"]
+__all__ = ["RecurrentNetwork", "recurrent_layers", "last_layer_state",
+           "set_forget_bias"]
 
 #: Cell name (options.CELLS) -> torch module class.
 _MODULES = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
@@ -38,6 +44,21 @@ def recurrent_layers(cell: str, input_size: int, hidden_size: int,
     if cell == "rnn":
         kwargs["nonlinearity"] = "tanh"
     return _MODULES[cell](**kwargs)
+
+
+def set_forget_bias(rnn: nn.Module, value: float) -> None:
+    """Start an LSTM's forget gates at ``value`` (Keras' default is 1: the
+    cell keeps its memory until training learns to forget). torch adds two
+    biases per gate; the input one gets ``value``, the recurrent one 0.
+    Other cells have no forget gate and are left alone."""
+    if not isinstance(rnn, nn.LSTM):
+        return
+    hidden = rnn.hidden_size
+    with torch.no_grad():
+        for name, param in rnn.named_parameters():
+            if name.startswith("bias_"):  # gates i, f, g, o
+                param[hidden:2 * hidden] = \
+                    value if name.startswith("bias_ih") else 0.0
 
 
 def last_layer_state(state, num_directions: int) -> torch.Tensor:
@@ -85,6 +106,24 @@ class RecurrentNetwork(nn.Module):
         per series, before the standardization (whose statistics are then
         those of the differences). The network sees the window's shape, not
         its level; the learner adds the level back to the prediction.
+    frontend : "raw", "patch" or "conv"
+        What the recurrent layers read at each step (see
+        :mod:`orangecontrib.recurrent.frontends`).
+    frontend_size : int
+        The patch size (values per patch) or the convolution width;
+        0: the front-end's default.
+    forget_bias : float
+        Initial bias of an LSTM's forget gates (0: torch's initialization).
+    log : bool
+        Read the logarithm of the (positive) values, before ``relative``:
+        a window then says by what factor each value differs from the last,
+        which is what a series whose swings grow with its level keeps
+        constant.
+    skip_inputs : int
+        A linear map from the scaled window (``steps * n_series`` values)
+        added to the head's output, as LSTNet's autoregressive part: the
+        network starts from, and need not fall below, linear regression on
+        the lags. 0: none.
     """
 
     def __init__(self, n_series: int, n_outputs: int = 1, cell: str = "lstm",
@@ -92,7 +131,9 @@ class RecurrentNetwork(nn.Module):
                  bidirectional: bool = False, dropout: float = 0.0,
                  input_mean: Optional[Sequence[float]] = None,
                  input_scale: Optional[Sequence[float]] = None,
-                 relative: bool = False):
+                 relative: bool = False, frontend: str = RAW,
+                 frontend_size: int = 0, forget_bias: float = 0.0,
+                 log: bool = False, skip_inputs: int = 0):
         super().__init__()
         self.cell = cell.lower()  # recurrent_layers checks it
         self.n_series = int(n_series)
@@ -100,10 +141,22 @@ class RecurrentNetwork(nn.Module):
         self.num_layers = int(num_layers)
         self.num_directions = 2 if bidirectional else 1
         self.relative = bool(relative)
-        self.rnn = recurrent_layers(self.cell, self.n_series, hidden_size,
-                                    self.num_layers, bidirectional, dropout)
-        self.head = nn.Linear(int(hidden_size) * self.num_directions,
-                              self.n_outputs)
+        self.log = bool(log)
+        self.skip_inputs = int(skip_inputs)
+        self.skip = nn.Linear(self.skip_inputs, self.n_outputs) \
+            if self.skip_inputs else None
+        self.frontend_kind = str(frontend)
+        self.frontend_size = int(frontend_size)
+        self.frontend = make_frontend(self.frontend_kind, self.n_series,
+                                      self.frontend_size)
+        self.rnn = recurrent_layers(self.cell, self.frontend.features,
+                                    hidden_size, self.num_layers,
+                                    bidirectional, dropout)
+        if forget_bias:
+            set_forget_bias(self.rnn, float(forget_bias))
+        self.head = nn.Linear(
+            int(hidden_size) * self.num_directions + self.frontend.pooled,
+            self.n_outputs)
         # float64: a series far from zero (1e8 + sin t) keeps its detail
         # only if it is centred before the cast to float32 (see forward).
         mean = torch.zeros(self.n_series, dtype=torch.float64) \
@@ -123,12 +176,21 @@ class RecurrentNetwork(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(batch, steps, n_series)`` -> ``(batch, n_outputs)``.
 
-        ``x`` may be float32 or float64; the differences and the
+        ``x`` may be float32 or float64; the logarithms, differences and the
         standardization are computed in float64 (with float32 that far from
         zero, 1e8 + sin t, the sine would be rounded away), then cast."""
         x = x.double()
+        if self.log:  # (a value <= 0 cannot be read: the smallest float)
+            x = torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
         if self.relative:
             x = x - x[:, -1:, :]
         x = ((x - self.input_mean) / self.input_scale).float()
-        _, state = self.rnn(x)
-        return self.head(last_layer_state(state, self.num_directions))
+        features = self.frontend(x)
+        _, state = self.rnn(features)
+        last = last_layer_state(state, self.num_directions)
+        if self.frontend.pooled:  # LSTM-FCN: the pooled features beside it
+            last = torch.cat((last, self.frontend.pool(features)), dim=1)
+        out = self.head(last)
+        if self.skip is not None:
+            out = out + self.skip(x.flatten(1))
+        return out

@@ -8,9 +8,10 @@ imported at module level (widgets import this module in the GUI thread).
 from typing import Optional
 
 __all__ = ["CELLS", "REGRESSION", "CLASSIFICATION", "TASKS", "GLOBAL",
-           "RELATIVE", "AUTO", "NORMALIZATIONS", "DEVICES", "check_cell",
+           "RELATIVE", "AUTO", "LOG", "NORMALIZATIONS", "DEVICES", "check_cell",
            "check_device", "resolve_device", "prediction_device",
-           "validation_rows", "layer_dropout"]
+           "validation_rows", "layer_dropout", "RAW", "PATCH", "CONV",
+           "FRONTENDS", "check_frontend"]
 
 #: The recurrent cells: LSTM, GRU and Elman's tanh RNN.
 CELLS = ("lstm", "gru", "rnn")
@@ -20,8 +21,12 @@ REGRESSION = "regression"
 CLASSIFICATION = "classification"
 TASKS = (REGRESSION, CLASSIFICATION)
 #: How a numeric series is scaled (see RecurrentLearner's documentation).
-GLOBAL, RELATIVE, AUTO = "global", "relative", "auto"
-NORMALIZATIONS = (GLOBAL, RELATIVE, AUTO)
+GLOBAL, RELATIVE, AUTO, LOG = "global", "relative", "auto", "log"
+#: (LOG last: the widget stores the index, and older indices keep meaning)
+NORMALIZATIONS = (GLOBAL, RELATIVE, AUTO, LOG)
+#: Input front-ends (see frontends.py); "auto" chooses by sequence length.
+RAW, PATCH, CONV = "raw", "patch", "conv"
+FRONTENDS = (AUTO, RAW, PATCH, CONV)
 #: Where to train: "auto" takes a CUDA device when torch finds one.
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -33,6 +38,14 @@ def check_cell(cell: str) -> str:
         raise ValueError(f"Unknown cell '{cell}'; choose one of "
                          f"{', '.join(CELLS)}.")
     return name
+
+
+def check_frontend(frontend: str) -> str:
+    """The front-end's name; ValueError for an unknown one."""
+    if frontend not in FRONTENDS:
+        raise ValueError(f"Unknown front-end '{frontend}'; choose one of "
+                         f"{', '.join(FRONTENDS)}.")
+    return frontend
 
 
 def check_device(device) -> str:

@@ -16,13 +16,14 @@ from Orange.data import Domain, Table
 
 from orangecontrib.recurrent.model import RecurrentModel
 from orangecontrib.recurrent.options import (
-    CLASSIFICATION, REGRESSION, RELATIVE,
+    CLASSIFICATION, LOG, REGRESSION, RELATIVE,
 )
 from orangecontrib.recurrent.reports import LOSS_CHANGE
 from orangecontrib.recurrent.scaling import (
     check_inputs_vary, check_target_varies, class_shares, missing_message,
     relative_target, safe_scale, series_statistics,
 )
+from orangecontrib.recurrent.sizing import plan_training
 from orangecontrib.recurrent.windowing import sequences_from_rows
 
 __all__ = ["SeriesData", "prepare_series", "fit_series"]
@@ -92,16 +93,23 @@ def prepare_series(data: Table, normalization: str) -> SeriesData:
         for i, var in enumerate(domain.class_vars):
             check_target_varies(var.name, y if n_targets == 1 else y[:, i])
         series.target_index = relative_target(domain)
-        if normalization == RELATIVE and series.target_index is None:
+        if normalization in (RELATIVE, LOG) \
+                and series.target_index is None:
             raise ValueError(
                 f"Relative normalization predicts the change of the target "
                 f"from its series' last value in the window, but the target "
                 f"'{class_var.name}' is not among the window's series. Add "
                 "it to the series in Windowing, or use global normalization.")
-    else:
-        if normalization == RELATIVE:
+        if normalization == LOG and not (np.all(sequences > 0)
+                                         and np.all(y > 0)):
             raise ValueError(
-                "Relative normalization is for numeric targets (it predicts "
+                "Log normalization reads logarithms, so every value of the "
+                "windows and of the target must be positive; use relative "
+                "or global normalization.")
+    else:
+        if normalization in (RELATIVE, LOG):
+            raise ValueError(
+                f"{normalization.capitalize()} normalization is for numeric targets (it predicts "
                 f"a change); '{class_var.name}' is categorical. Use global "
                 "(or auto, which is global here).")
         series.task = CLASSIFICATION
@@ -125,44 +133,60 @@ def _target_scaling(y: np.ndarray, relative: bool = True) -> tuple:
 
 
 def fit_series(learner, series: SeriesData, relative: bool,
-               run: int = 1) -> RecurrentModel:
+               run: int = 1, log: bool = False) -> RecurrentModel:
     """Train one network, global or relative, with ``learner``'s parameters
     and return it as a RecurrentModel (whose target scaling is of the changes
     when relative). ``run`` numbers the network in its fit's epoch reports.
+    ``log`` (with ``relative``): of the changes of the logarithms, for a
+    positive series whose swings grow with its level.
     """
     # pylint: disable=import-outside-toplevel
+    from orangecontrib.recurrent.frontends import patch_size_for
     from orangecontrib.recurrent.network import RecurrentNetwork
     from orangecontrib.recurrent.training import fit_network, seeded
     y, sequences = series.y, series.sequences
     in_mean, in_std = series.mean, series.std
     t_mean, t_scale, t = 0.0, 1.0, series.targets
     loss_name = None  # the fit loop's default for the task
+    log = log and relative
     if relative:
-        in_mean, in_std, _ = series_statistics(sequences, True)
+        seen = np.log(sequences) if log else sequences
+        in_mean, in_std, _ = series_statistics(seen, True)
         in_std = np.array([safe_scale(s, m) for s, m in zip(in_std, in_mean)])
         last = sequences[:, -1, series.target_index]
-        change = y - (last[:, None] if y.ndim == 2 else last)
+        level = y
+        if log:  # log ratios to the last value
+            last, level = np.log(last), np.log(y)
+        change = level - (last[:, None] if y.ndim == 2 else last)
         t_mean, t_scale = _target_scaling(change)
         t = ((change - t_mean) / t_scale).astype(np.float32)
         loss_name = LOSS_CHANGE
     elif series.task == REGRESSION:
         t_mean, t_scale = _target_scaling(y, relative=False)
         t = ((y - t_mean) / t_scale).astype(np.float32)
+    plan = plan_training(learner, series.domain, len(y), sequences.shape[1],
+                         series.task, series.targets, sequences.shape[2])
     with seeded(learner.random_state):
         network = RecurrentNetwork(
             n_series=sequences.shape[2], n_outputs=series.n_outputs,
             cell=learner.cell, hidden_size=learner.hidden_size,
             num_layers=learner.num_layers,
             bidirectional=learner.bidirectional, dropout=learner.dropout,
-            input_mean=in_mean, input_scale=in_std, relative=relative)
+            input_mean=in_mean, input_scale=in_std, relative=relative,
+            frontend=plan.frontend,
+            frontend_size=patch_size_for(sequences.shape[1])
+            if plan.frontend == "patch" else 0,
+            forget_bias=plan.forget_bias, log=log,
+            skip_inputs=plan.skip_inputs)
         result = fit_network(
-            network, sequences, t, task=series.task, epochs=learner.epochs,
-            batch_size=learner.batch_size,
+            network, sequences, t, task=series.task, epochs=plan.epochs,
+            batch_size=plan.batch_size,
             learning_rate=learner.learning_rate, clip_norm=learner.clip_norm,
             validation_size=learner.validation_size,
-            patience=learner.patience, random_state=learner.random_state,
+            patience=plan.patience, random_state=learner.random_state,
             device=learner.device, callback=learner.callback, run=run,
-            loss_name=loss_name,
+            loss_name=loss_name, validation_index=plan.validation_index,
+            mixup=plan.mixup,
             should_stop=getattr(learner, "should_stop", None))
     return RecurrentModel(
         series.domain, network, learner.params, series.task,

@@ -11,6 +11,7 @@ import math
 import warnings
 from typing import Callable, Optional, Union
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -140,6 +141,17 @@ def _clip_gradients(parameters: list, max_norm: float) -> None:
     torch._foreach_mul_(grads, torch.clamp(max_norm / (norm + 1e-6), max=1.0))
 
 
+def _mixup_loss(network: nn.Module, xb: torch.Tensor, yb: torch.Tensor,
+                weight: float, partner: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of the network on ``weight * x + (1 - weight) * x'``
+    against the same mixture of the two rows' classes."""
+    partner = partner.to(xb.device)
+    out = network(weight * xb + (1 - weight) * xb[partner])
+    cross_entropy = nn.functional.cross_entropy
+    return weight * cross_entropy(out, yb) \
+        + (1 - weight) * cross_entropy(out, yb[partner])
+
+
 def _snapshot(network: nn.Module) -> dict:
     return {k: v.detach().clone() for k, v in network.state_dict().items()}
 
@@ -158,8 +170,8 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
                 device: Union[str, torch.device, None] = "auto",
                 callback: Optional[Callback] = None, run: int = 1,
                 loss_name: Optional[str] = None,
-                should_stop: Optional[Callable[[], bool]] = None
-                ) -> FitResult:
+                should_stop: Optional[Callable[[], bool]] = None,
+                validation_index=None, mixup: float = 0.0) -> FitResult:
     """Train ``network`` in place with Adam and return how it went.
 
     Parameters
@@ -214,6 +226,14 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     the same for every row; :mod:`orangecontrib.recurrent.divergence`)
     stops with ``StopReason.DIVERGED``, a RuntimeWarning and advice in
     ``stop_reason``.
+    validation_index : sequence of int, optional
+        Rows to validate on instead of the tail (a stratified sample of
+        independent sequences, say); the others train, in their order.
+    mixup : float
+        Classification only: train on convex mixtures of pairs of rows and
+        of their one-hot classes, with weights drawn from Beta(mixup, mixup)
+        per batch (Zhang et al., "mixup", 2018): a regularizer that keeps a
+        network on a few dozen sequences from memorizing them. 0: off.
 
     Raises
     ------
@@ -239,10 +259,24 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     n = len(X)
     if n < 1:
         raise ValueError("There are no rows to train on.")
-    n_val = validation_rows(n, validation_size, batch_size)
+    if validation_index is not None and len(validation_index):
+        is_val = np.zeros(n, dtype=bool)
+        is_val[np.asarray(validation_index, dtype=np.int64)] = True
+        if is_val.all():
+            raise ValueError("The validation part leaves no rows to train on.")
+        val_rows = torch.from_numpy(np.flatnonzero(is_val)).to(device)
+        train_rows = torch.from_numpy(np.flatnonzero(~is_val)).to(device)
+        X_train, y_train = X[train_rows], y[train_rows]
+        X_val, y_val = X[val_rows], y[val_rows]
+        n_val = len(val_rows)
+    else:
+        n_val = validation_rows(n, validation_size, batch_size)
+        X_train, y_train = X[:n - n_val], y[:n - n_val]
+        X_val, y_val = X[n - n_val:], y[n - n_val:]
     n_train = n - n_val
-    X_train, y_train = X[:n_train], y[:n_train]
-    X_val, y_val = X[n_train:], y[n_train:]
+    mixup = float(mixup) if task == CLASSIFICATION else 0.0
+    # Beta draws for mixup, seeded with the batch order.
+    beta = np.random.default_rng(random_state) if mixup else None
 
     network.to(device)
     network.train()
@@ -271,8 +305,15 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
                 raise TrainingCancelled()
             index = order[start:start + batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(network(_batch(network, X_train[index])),
-                           y_train[index])
+            if mixup and len(index) > 1:
+                loss = _mixup_loss(network, _batch(network, X_train[index]),
+                                   y_train[index], float(beta.beta(mixup,
+                                                                   mixup)),
+                                   torch.randperm(len(index),
+                                                  generator=generator))
+            else:
+                loss = loss_fn(network(_batch(network, X_train[index])),
+                               y_train[index])
             loss.backward()
             if clip_norm is not None:
                 _clip_gradients(parameters, clip_norm)

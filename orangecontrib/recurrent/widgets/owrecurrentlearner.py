@@ -24,10 +24,14 @@ from Orange.widgets.utils.widgetpreview import WidgetPreview
 from Orange.widgets.widget import Msg
 
 from orangecontrib.recurrent.learner import RecurrentLearner
-from orangecontrib.recurrent.options import AUTO, GLOBAL, NORMALIZATIONS
+from orangecontrib.recurrent.options import (
+    AUTO, FRONTENDS, GLOBAL, NORMALIZATIONS, RAW,
+)
 from orangecontrib.recurrent.reports import StopReason
+from orangecontrib.recurrent.sizing import independent_rows
 from orangecontrib.recurrent.widgets.utils.learnerform import (
-    add_form, epoch_status, learner_params, report_parameters,
+    add_form, epoch_status, learner_params, no_validation_text,
+    report_parameters,
     training_report, training_summary,
 )
 from orangecontrib.recurrent.widgets.utils.lossplot import (
@@ -70,10 +74,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         cancelled = Msg("Training cancelled; the Model output keeps the "
                         "previous model.")
         cancelled_first = Msg("Training cancelled; there is no model yet.")
-        no_validation = Msg("No validation loss: {}% of the rows is fewer "
-                            "than one batch ({} rows), so no early stopping "
-                            "either. Raise the validation share or lower the "
-                            "batch size.")
+        no_validation = Msg("{}")  # (learnerform.no_validation_text)
 
     want_main_area = True
     resizing_enabled = True
@@ -81,7 +82,8 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
 
     # 2: normalization_index (version 1 widgets trained with "global")
     # 3: log_scale on (the first epoch's loss squashed the linear curve)
-    settings_version = 3
+    # 4: frontend_index and fixed_epochs (older widgets: raw, their epochs)
+    settings_version = 4
     # Network
     cell_index: int = Setting(0)
     hidden_size: int = Setting(50)
@@ -89,7 +91,8 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     bidirectional: bool = Setting(False)
     dropout: float = Setting(0.0)
     # Training
-    epochs: int = Setting(20)
+    fixed_epochs: bool = Setting(False)  # False: as many as the data needs
+    epochs: int = Setting(400)
     batch_size: int = Setting(32)
     learning_rate: float = Setting(0.001)
     clip_gradients: bool = Setting(False)  # as RecurrentLearner: off
@@ -98,6 +101,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     random_seed: int = Setting(0)
     device_index: int = Setting(0)
     normalization_index: int = Setting(NORMALIZATIONS.index(AUTO))
+    frontend_index: int = Setting(FRONTENDS.index(AUTO))
     # Stopping
     validation_share: int = Setting(10)  # percent of the training rows
     early_stopping: bool = Setting(True)
@@ -225,7 +229,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
             self.status_label.setText("Not trained.")
             self._update_cancel()
             return
-        self.graph.start(self.epochs, "loss")
+        self.graph.start(self.epochs if self.fixed_epochs else 20, "loss")
         self.status_label.setText("Training ...")
         self._last_report = None
         self._started = time.perf_counter()
@@ -253,8 +257,9 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         if model.stop in (StopReason.NOT_FINITE, StopReason.DIVERGED):
             self.Warning.training_stopped(model.stop_reason)
         if self.validation_share and not model.n_validation:
-            self.Information.no_validation(self.validation_share,
-                                           self.batch_size)
+            self.Information.no_validation(no_validation_text(
+                self, independent_rows(self.data.domain)
+                and not self._is_text()))
         self.status_label.setText(training_summary(
             model, time.perf_counter() - self._started,
             self.normalization_index == NORMALIZATIONS.index(AUTO)))
@@ -277,8 +282,9 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
         (self.Information.cancelled if self.model is not None
          else self.Information.cancelled_first)()
         done = self._last_report.epoch if self._last_report else 0
+        planned = self._last_report.epochs if done else self.epochs
         self.status_label.setText(f"Cancelled after {done} of "
-                                  f"{self.epochs} epochs.")
+                                  f"{planned} epochs.")
         self._update_cancel()
 
     def _update_cancel(self):
@@ -317,12 +323,18 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     def migrate_settings(cls, settings, version):
         """Version 2 added the normalization; workflows saved before it
         trained with global normalization, and keep it. Version 3 shows the
-        loss on a log scale: older workflows saved the linear default."""
+        loss on a log scale: older workflows saved the linear default.
+        Version 4 added the front-end and epochs from the data's size;
+        older workflows keep raw steps and their number of epochs."""
         if version is None or version < 2:
             settings.setdefault("normalization_index",
                                 NORMALIZATIONS.index(GLOBAL))
         if version is None or version < 3:
             settings["log_scale"] = True
+        if version is None or version < 4:
+            settings.setdefault("frontend_index", FRONTENDS.index(RAW))
+            settings.setdefault("fixed_epochs", True)
+            settings.setdefault("epochs", 20)
 
 
 if __name__ == "__main__":  # pragma: no cover

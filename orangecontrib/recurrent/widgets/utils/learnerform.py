@@ -6,17 +6,21 @@ from Orange.widgets import gui
 
 from orangecontrib.recurrent.widgets.utils.lossplot import format_loss
 from orangecontrib.recurrent.options import (
-    CELLS, DEVICES, NORMALIZATIONS, layer_dropout,
+    CELLS, DEVICES, FRONTENDS, NORMALIZATIONS, layer_dropout,
 )
 
-__all__ = ["add_form", "epoch_status", "learner_params", "training_report", "report_parameters",
-           "training_summary", "CELL_LABELS",
-           "DEVICE_LABELS", "NORMALIZATION_LABELS"]
+__all__ = ["add_form", "epoch_status", "learner_params", "training_report",
+           "report_parameters", "training_summary", "no_validation_text",
+           "CELL_LABELS",
+           "DEVICE_LABELS", "NORMALIZATION_LABELS", "FRONTEND_LABELS"]
 
 CELL_LABELS = ("LSTM", "GRU", "RNN (tanh)")
 DEVICE_LABELS = ("Auto (GPU if there is one)", "CPU", "GPU (CUDA)")
 NORMALIZATION_LABELS = ("Global", "Relative to the window's last value",
-                        "Auto")
+                        "Auto", "Log (ratio to the window's last value)")
+#: as options.FRONTENDS
+FRONTEND_LABELS = ("Auto (by sequence length)", "Raw steps",
+                   "Patches of steps", "Convolutions (LSTM-FCN)")
 
 
 def add_form(widget):
@@ -50,10 +54,23 @@ def add_form(widget):
         box, "dropout", 0.0, 0.9, "Dropout between layers:", step=0.05,
         spinType=float, decimals=2,
         tooltip="Only acts between stacked layers (2 or more).")
+    gui.comboBox(
+        box, widget, "frontend_index", items=FRONTEND_LABELS,
+        label="Input:", orientation=Qt.Horizontal,
+        callback=widget.settings_changed,
+        tooltip="What the recurrent layers read at each step.\nRaw: one "
+                "value per series.\nPatches: consecutive values side by "
+                "side, about 50 steps in all.\nConvolutions: learned local "
+                "shapes at a quarter of the length, their average also "
+                "read by the output layer.\nAuto: convolutions for "
+                "sequences of 32 steps or more, else raw.")
 
     box = gui.vBox(widget.controlArea, "Training")
-    spin(box, "epochs", 1, 10000, "Epochs:",
-         tooltip="Passes over the training rows.")
+    spin(box, "epochs", 1, 10000, "Epochs:", checked="fixed_epochs",
+         checkCallback=widget.settings_changed,
+         tooltip="Passes over the training rows (at most: early stopping "
+                 "may end before). Unchecked: enough for 4,000 gradient "
+                 "steps, from 20 to 400 epochs.")
     spin(box, "batch_size", 1, 65536, "Batch size:",
          tooltip="Rows per gradient step.")
     spin(box, "learning_rate", 0.00001, 1.0, "Learning rate:",
@@ -82,13 +99,17 @@ def add_form(widget):
                 "change, so forecasts can follow a trend beyond the "
                 "training range (numeric targets only).\nAuto: global, "
                 "unless it does no better than the last value on the "
-                "validation rows; then train a relative network too "
-                "and keep the better one.")
+                "validation rows; then train a relative (or, for a "
+                "positive series whose swings grow with its level, log) "
+                "network too and keep the better one.\nLog: relative, of "
+                "the logarithms (positive series only).")
 
     box = gui.vBox(widget.controlArea, "Stopping")
     spin(box, "validation_share", 0, 50, "Validation share:", suffix=" %",
-         tooltip="The last part of the training rows (in time order) "
-                 "only measures the validation loss. 0: none.")
+         tooltip="Training rows that only measure the validation loss: "
+                 "the last ones (in time order) for windows of a series, "
+                 "a stratified random sample for rows that are whole "
+                 "sequences. 0: none.")
     spin(box, "patience", 1, 1000, "Early stopping after:",
          suffix=" epochs", checked="early_stopping",
          checkCallback=widget.settings_changed,
@@ -119,7 +140,8 @@ def learner_params(widget) -> dict:
         cell=CELLS[widget.cell_index], hidden_size=widget.hidden_size,
         num_layers=widget.num_layers, bidirectional=widget.bidirectional,
         dropout=layer_dropout(widget.num_layers, widget.dropout),
-        epochs=widget.epochs, batch_size=widget.batch_size,
+        epochs=widget.epochs if widget.fixed_epochs else None,
+        batch_size=widget.batch_size,
         learning_rate=widget.learning_rate,
         clip_norm=widget.clip_norm if widget.clip_gradients else None,
         validation_size=widget.validation_share / 100,
@@ -127,6 +149,7 @@ def learner_params(widget) -> dict:
         random_state=widget.random_seed if widget.fixed_seed else None,
         device=DEVICES[widget.device_index],
         normalization=NORMALIZATIONS[widget.normalization_index],
+        frontend=FRONTENDS[widget.frontend_index],
         embedding_size=widget.embedding_size,
         vocabulary_size=widget.vocabulary_size, min_count=widget.min_count,
         sequence_length=widget.sequence_length)
@@ -141,7 +164,8 @@ def report_parameters(widget, is_text: bool) -> tuple:
         ("Layers", params["num_layers"]),
         ("Bidirectional", "yes" if params["bidirectional"] else "no"),
         ("Dropout", params["dropout"]),
-        ("Epochs", params["epochs"]),
+        ("Input", FRONTEND_LABELS[widget.frontend_index]),
+        ("Epochs", params["epochs"] or "from the data's size"),
         ("Batch size", params["batch_size"]),
         ("Learning rate", params["learning_rate"]),
         ("Gradient clipping", params["clip_norm"] or "off"),
@@ -164,7 +188,20 @@ def report_parameters(widget, is_text: bool) -> tuple:
 NORMALIZATION_WORDS = {
     "global": "values standardized with the training rows' mean and spread",
     "relative": "changes from each window's last value",
+    "log": "log ratios to each window's last value",
 }
+
+
+def no_validation_text(widget, independent: bool) -> str:
+    """Why training had no validation part, and what to do."""
+    if independent:
+        return (f"No validation part: {widget.validation_share}% of these "
+                "sequences is fewer than 20 rows, too few to stop on; every "
+                "row trained all epochs.")
+    return (f"No validation loss: {widget.validation_share}% of the rows is "
+            f"fewer than one batch ({widget.batch_size} rows), so no early "
+            "stopping either. Raise the validation share or lower the batch "
+            "size.")
 
 
 def training_summary(model, seconds: float, auto: bool) -> str:
@@ -188,6 +225,8 @@ def training_summary(model, seconds: float, auto: bool) -> str:
             text += f": training loss {format_loss(best.train_loss)}."
         lines.append(text)
     lines.append(f"Why it ended: {model.stop_reason}.")
+    if getattr(model, "frontend_used", "raw") != "raw":
+        lines.append(f"Input front-end: {model.frontend_used}.")
     reason = getattr(model, "normalization_reason", "")
     if auto and reason:
         used = getattr(model, "normalization_used", "global")

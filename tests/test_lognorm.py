@@ -1,0 +1,73 @@
+"""Log normalization and auto's choice of it for multiplicative series;
+the linear skip for short series."""
+import pickle
+import unittest
+
+import numpy as np
+
+from orangecontrib.recurrent import (
+    RecurrentLearner, chronological_split, make_windows,
+)
+from orangecontrib.recurrent.autonorm import multiplicative
+from orangecontrib.recurrent.datasets import load
+from tests.series import series_table, sine_values
+
+
+def airline_windows():
+    return make_windows(load("airpassengers"), 12)
+
+
+class TestMultiplicative(unittest.TestCase):
+    def test_detects_growing_swings(self):
+        airline = load("airpassengers")
+        self.assertTrue(multiplicative(airline.get_column(
+            airline.domain.attributes[0])))
+        nile = load("nile")
+        self.assertFalse(multiplicative(nile.get_column(
+            nile.domain.attributes[0])))
+        self.assertFalse(multiplicative(sine_values(500) + 5))
+        self.assertFalse(multiplicative(sine_values(500)))  # not positive
+        self.assertFalse(multiplicative([1.0, 2.0, 3.0]))  # too short
+
+
+class TestLogNormalization(unittest.TestCase):
+    def test_log_model_predicts_levels_and_pickles(self):
+        train, test = chronological_split(airline_windows(), 0.2)
+        model = RecurrentLearner(normalization="log", epochs=30,
+                                 hidden_size=8, device="cpu")(train)
+        self.assertEqual(model.normalization_used, "log")
+        self.assertTrue(model.architecture["log"])
+        self.assertEqual(model.architecture["skip_inputs"], 12)
+        predictions = model(test)
+        # levels beyond the training range, in passengers
+        self.assertGreater(predictions.max(), train.Y.max())
+        rmse = np.sqrt(np.mean((predictions - test.Y) ** 2))
+        naive = np.sqrt(np.mean((test.X[:, -1] - test.Y) ** 2))
+        self.assertLess(rmse, naive)
+        copy = pickle.loads(pickle.dumps(model))
+        np.testing.assert_allclose(copy(test), predictions, rtol=1e-6)
+
+    def test_auto_chooses_log_for_airline(self):
+        train, _ = chronological_split(airline_windows(), 0.2)
+        model = RecurrentLearner(epochs=5, hidden_size=8,
+                                 device="cpu")(train)
+        self.assertEqual(model.normalization_used, "log")
+        self.assertIn("auto: log", model.normalization_reason)
+
+    def test_log_needs_positive_values(self):
+        windows = make_windows(series_table(sine_values(300)), 10)
+        with self.assertRaisesRegex(ValueError, "must be positive"):
+            RecurrentLearner(normalization="log", epochs=1)(windows)
+
+    def test_no_skip_for_longer_series(self):
+        windows = make_windows(series_table(sine_values(400) + 3), 10)
+        model = RecurrentLearner(epochs=1, hidden_size=4,
+                                 normalization="global")(windows)
+        self.assertNotIn("skip_inputs", model.architecture)
+        short = RecurrentLearner(epochs=1, hidden_size=4,
+                                 normalization="global")(windows[:150])
+        self.assertEqual(short.architecture["skip_inputs"], 10)
+
+
+if __name__ == "__main__":
+    unittest.main()
