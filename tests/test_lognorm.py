@@ -69,5 +69,17 @@ class TestLogNormalization(unittest.TestCase):
         self.assertEqual(short.architecture["skip_inputs"], 10)
 
 
+class TestTraceOfLogModel(unittest.TestCase):
+    def test_trace_prediction_is_the_models(self):
+        # pylint: disable=import-outside-toplevel
+        from orangecontrib.recurrent.inspection import trace
+        train, test = chronological_split(airline_windows(), 0.2)
+        model = RecurrentLearner(normalization="log", epochs=3,
+                                 hidden_size=4, device="cpu")(train)
+        traces = trace(model, test, [0, 5])
+        np.testing.assert_allclose([t.prediction for t in traces],
+                                   model(test)[[0, 5]], rtol=1e-4)
+
+
 if __name__ == "__main__":
     unittest.main()

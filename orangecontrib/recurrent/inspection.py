@@ -222,7 +222,10 @@ def _capture(network, batch, text: bool, model):
             else:
                 classes = None
                 scalar = out[:, 0] * model.target_scale + model.target_mean
-                if getattr(network, "relative", False) and not text:
+                if getattr(network, "log", False) and not text:
+                    # A log model multiplies the last value by the ratio.
+                    scalar = raw[:, -1, model.target_index] * torch.exp(scalar)
+                elif getattr(network, "relative", False) and not text:
                     # The model adds the target series' last value back.
                     scalar = scalar + raw[:, -1, model.target_index]
             wrt = seen["embedding"] if text else raw
