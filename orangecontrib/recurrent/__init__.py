@@ -11,7 +11,8 @@ from orangecontrib.recurrent.windowing import (
 from orangecontrib.recurrent.sequences import make_sequences
 
 __all__ = ["make_windows", "chronological_split", "window_layout",
-           "sequences_from_rows", "make_sequences", "RecurrentLearner", "RecurrentModel",
+           "sequences_from_rows", "make_sequences", "RecurrentLearner",
+           "RecurrentModel",
            "forecast", "backtest", "forecast_table", "tune", "TuneResult",
            "Range", "LogRange", "trace"]
 

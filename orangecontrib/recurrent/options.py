@@ -8,7 +8,8 @@ imported at module level (widgets import this module in the GUI thread).
 from typing import Optional
 
 __all__ = ["CELLS", "REGRESSION", "CLASSIFICATION", "TASKS", "GLOBAL",
-           "RELATIVE", "AUTO", "LOG", "NORMALIZATIONS", "DEVICES", "check_cell",
+           "RELATIVE", "AUTO", "LOG", "NORMALIZATIONS", "DEVICES",
+           "check_cell",
            "check_device", "resolve_device", "prediction_device",
            "validation_rows", "layer_dropout", "RAW", "PATCH", "CONV",
            "FRONTENDS", "check_frontend"]

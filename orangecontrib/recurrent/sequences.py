@@ -146,7 +146,8 @@ def _case_class(y: np.ndarray, class_var: Variable, case: str) -> float:
     return float(known[0]) if len(known) else np.nan
 
 
-def make_sequences(data: Table, id: VarLike,  # pylint: disable=redefined-builtin
+# pylint: disable=redefined-builtin
+def make_sequences(data: Table, id: VarLike,
                    time: Optional[VarLike] = None,
                    lengths: str = PAD) -> Table:
     """Turn a long table (one row per case and step) into one row per case.

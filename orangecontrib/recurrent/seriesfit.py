@@ -109,8 +109,9 @@ def prepare_series(data: Table, normalization: str) -> SeriesData:
     else:
         if normalization in (RELATIVE, LOG):
             raise ValueError(
-                f"{normalization.capitalize()} normalization is for numeric targets (it predicts "
-                f"a change); '{class_var.name}' is categorical. Use global "
+                f"{normalization.capitalize()} normalization is for numeric "
+                f"targets (it predicts a change); '{class_var.name}' is "
+                "categorical. Use global "
                 "(or auto, which is global here).")
         series.task = CLASSIFICATION
         series.n_outputs = len(class_var.values)
