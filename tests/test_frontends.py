@@ -119,8 +119,15 @@ class TestSizing(unittest.TestCase):
                              table.domain, len(table), 64, "classification",
                              table.Y.astype(int))
         self.assertEqual((plan.frontend, plan.batch_size, plan.n_validation,
-                          plan.mixup, plan.forget_bias),
-                         ("conv", 16, 24, 0.4, 1.0))
+                          plan.mixup, plan.forget_bias, plan.patience),
+                         ("conv", 16, 24, 0.4, 1.0, 80))
+        # given its epochs, a learner trains as before: tail, no mixup
+        plan = plan_training(RecurrentLearner(validation_size=0.2, epochs=9),
+                             table.domain, len(table), 64, "classification",
+                             table.Y.astype(int))
+        self.assertEqual((plan.frontend, plan.batch_size, plan.n_validation,
+                          plan.mixup, plan.forget_bias, plan.patience,
+                          plan.epochs), ("conv", 32, 0, 0.0, 0.0, 5, 9))
         # too few rows to validate on: none
         plan = plan_training(RecurrentLearner(), table.domain, 36, 64,
                              "classification", table.Y[:36].astype(int))
@@ -156,8 +163,7 @@ class TestFitLoop(unittest.TestCase):
 class TestLearnerFrontEnds(unittest.TestCase):
     def test_defaults_on_sequences_use_conv_and_pickle(self):
         table = shapes(n_per_class=8)
-        model = RecurrentLearner(epochs=30, hidden_size=8,
-                                 device="cpu")(table)
+        model = RecurrentLearner(hidden_size=8, device="cpu")(table)
         self.assertEqual(model.frontend_used, "conv")
         self.assertEqual(model.architecture["frontend"], "conv")
         self.assertIn("frontend='conv'", repr(model))

@@ -33,8 +33,8 @@ class TestMultiplicative(unittest.TestCase):
 class TestLogNormalization(unittest.TestCase):
     def test_log_model_predicts_levels_and_pickles(self):
         train, test = chronological_split(airline_windows(), 0.2)
-        model = RecurrentLearner(normalization="log", epochs=30,
-                                 hidden_size=8, device="cpu")(train)
+        model = RecurrentLearner(normalization="log", hidden_size=8,
+                                 device="cpu")(train)
         self.assertEqual(model.normalization_used, "log")
         self.assertTrue(model.architecture["log"])
         self.assertEqual(model.architecture["skip_inputs"], 12)
@@ -61,12 +61,16 @@ class TestLogNormalization(unittest.TestCase):
 
     def test_no_skip_for_longer_series(self):
         windows = make_windows(series_table(sine_values(400) + 3), 10)
-        model = RecurrentLearner(epochs=1, hidden_size=4,
+        model = RecurrentLearner(hidden_size=4,
                                  normalization="global")(windows)
         self.assertNotIn("skip_inputs", model.architecture)
-        short = RecurrentLearner(epochs=1, hidden_size=4,
+        short = RecurrentLearner(hidden_size=4,
                                  normalization="global")(windows[:150])
         self.assertEqual(short.architecture["skip_inputs"], 10)
+        # a learner given its epochs trains as before issue 14: no skip
+        fixed = RecurrentLearner(epochs=1, hidden_size=4,
+                                 normalization="global")(windows[:150])
+        self.assertNotIn("skip_inputs", fixed.architecture)
 
 
 class TestTraceOfLogModel(unittest.TestCase):

@@ -64,8 +64,12 @@ class RecurrentLearner(Learner):
         The most epochs to train; early stopping on the validation part
         usually ends training before. None (the default): enough for at
         least 4,000 optimizer steps, from 20 to 400 epochs (so a table of 36
-        rows is not done after 40 steps; see :mod:`orangecontrib.recurrent.
-        sizing`).
+        rows is not done after 40 steps); with it come the other choices
+        sized to the data (:mod:`orangecontrib.recurrent.sizing`): for rows
+        that are whole sequences a stratified validation part, batches of
+        16 in small tables, mixup, a forget-gate bias of 1 and longer
+        patience; for the shortest series a linear skip. Given a number, the
+        learner trains as before these existed.
     batch_size, learning_rate
         Adam's training schedule. Independent sequences in a small table
         (fewer than ten batches) are trained in batches of at most 16.

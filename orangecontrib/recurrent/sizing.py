@@ -23,7 +23,11 @@ series, which is why the learner lost to the majority class there. So:
   the convolutional front-end, shorter ones (the usual windows of a series)
   raw.
 
-No torch here: the learner and the widget ask this module cheaply.
+All of this (but the front-end, which has its own parameter) comes with
+``epochs=None``: a learner given its number of epochs, as every workflow saved
+before it existed, trains as it did (chronological tail, its batch size, no
+mixup, no skip). No torch here: the learner and the widget ask this module
+cheaply.
 """
 import math
 from dataclasses import dataclass
@@ -139,12 +143,15 @@ def plan_training(learner, domain: Domain, n: int, steps: int, task: str,
     ``validation_size``, ``random_state``, ``frontend``) on ``n`` rows of
     ``steps`` steps."""
     independent = independent_rows(domain)
+    # Sizing to the data comes with epochs=None; a learner given its epochs
+    # (a workflow saved before, or a script) trains as it always did.
+    sized = learner.epochs is None
     frontend = getattr(learner, "frontend", RAW)
     if frontend == AUTO:
         frontend = auto_frontend(steps)
     batch_size = int(learner.batch_size)
     validation_index, mixup, forget_bias = None, 0.0, 0.0
-    if independent:
+    if independent and sized:
         if n < 10 * batch_size:
             batch_size = min(batch_size, SMALL_BATCH)
         validation_index = stratified_validation(
@@ -161,11 +168,11 @@ def plan_training(learner, domain: Domain, n: int, steps: int, task: str,
     # beside the recurrent one, so that the network is no worse than linear
     # regression on the lags when the recurrent part cannot learn more.
     skip = steps * n_series if task != CLASSIFICATION and not independent \
-        and n < SKIP_ROWS else 0
+        and n < SKIP_ROWS and sized else 0
     epochs = epochs_for(learner.epochs, n - n_val, batch_size,
                         MIN_STEPS if independent else MIN_STEPS_WINDOWS)
     patience = learner.patience
-    if independent and patience:
+    if independent and sized and patience:
         # mixup makes the validation loss noisy: OSULeaf stopped at epoch 12
         # of 308 (accuracy 0.47) with patience 5, at 238 (0.86) with 60
         patience = max(int(patience), epochs // 5)
