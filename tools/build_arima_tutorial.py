@@ -8,13 +8,12 @@ on the airline series, in one Forecast Plot with scores and coverage.
 It needs orange3-timeseries (its ARIMA Model widget); the tutorial tests skip
 the workflow where that add-on is missing.
 """
-import os
 import sys
 
 from orangecontrib.recurrent import datasets
-from orangecontrib.recurrent.workflow import ensure_offscreen
 from tools.build_tutorials import (
-    FORECAST, HERE, LINEAR, LSTM, RECURRENT, SAMPLE, WINDOWING,
+    FORECAST, LINEAR, LSTM, RECURRENT, SAMPLE, WINDOWING,
+    write_tutorials,
 )
 from tools.workflow_builder import WorkflowBuilder
 
@@ -103,15 +102,9 @@ def airline_lstm_arima(path: str):
     b.close()
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    folder = argv[0] if argv else HERE
-    ensure_offscreen()
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, FILE)
-    airline_lstm_arima(path)
-    print(path)
+def main(argv=None) -> int:
+    return write_tutorials({FILE: airline_lstm_arima}, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,14 +15,11 @@ clear and the workflow runs headless in about 85 CPU seconds (one core); the
 slow test tests/test_memory_tutorial.py asserts the figures quoted in the
 workflow's description and in doc/widgets/inspector.md.
 """
-import os
 import sys
 
 from orangecontrib.recurrent.options import NORMALIZATIONS
-from orangecontrib.recurrent.workflow import ensure_offscreen
-from tools.build_tutorials import GRU, HERE, LSTM, RECURRENT, RNN, SAMPLE, \
-    TEST_AND_SCORE, TEST_ON_TEST_DATA
-from tools.offline import no_nltk_download
+from tools.build_tutorials import GRU, LSTM, RECURRENT, RNN, SAMPLE, \
+    TEST_AND_SCORE, TEST_ON_TEST_DATA, write_tutorials
 from tools.workflow_builder import WorkflowBuilder
 
 FILE_NAME = "06-memory-rnn-lstm-gru.ows"
@@ -91,15 +88,7 @@ def memory_tutorial(path: str):
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out = argv[0] if argv else HERE
-    ensure_offscreen()
-    no_nltk_download()
-    os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, FILE_NAME)
-    memory_tutorial(path)
-    print(f"wrote {path}")
-    return 0
+    return write_tutorials({FILE_NAME: memory_tutorial}, argv)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,11 @@ Built as :mod:`tools.build_tutorials` builds the others:
 from the installed widgets, saved with the canvas' own writer. Kept apart
 because its widgets come from an optional add-on, Orange3-Text.
 """
-import os
 import sys
 
 from tools.build_tutorials import (
-    CROSS_VALIDATION, HERE, LSTM, RECURRENT, TEST_AND_SCORE,
+    CROSS_VALIDATION, LSTM, RECURRENT, TEST_AND_SCORE, write_tutorials,
 )
-from orangecontrib.recurrent.workflow import ensure_offscreen
-from tools.offline import no_nltk_download
 from tools.workflow_builder import WorkflowBuilder
 
 CORPUS = "orangecontrib.text.widgets.owcorpus.OWCorpus"
@@ -78,15 +75,7 @@ def text_classification(path: str):
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out = argv[0] if argv else HERE
-    ensure_offscreen()
-    no_nltk_download()
-    os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, FILE_NAME)
-    text_classification(path)
-    print(f"wrote {path}")
-    return 0
+    return write_tutorials({FILE_NAME: text_classification}, argv)
 
 
 if __name__ == "__main__":

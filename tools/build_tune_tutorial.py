@@ -8,16 +8,13 @@ Built as :mod:`tools.build_tutorials` builds the others: from the installed
 widgets, saved with the canvas' own writer. The figures its text quotes are
 asserted by tests/test_tune_tutorial.py; change both together.
 """
-import os
 import sys
 
 from orangecontrib.recurrent import datasets
-from orangecontrib.recurrent.workflow import ensure_offscreen
 from tools.build_tutorials import (
-    HERE, LINEAR, LSTM, RECURRENT, SAMPLE, TEST_AND_SCORE, TEST_ON_TEST_DATA,
-    _windowing,
+    LINEAR, LSTM, RECURRENT, SAMPLE, TEST_AND_SCORE, TEST_ON_TEST_DATA,
+    _windowing, write_tutorials,
 )
-from tools.offline import no_nltk_download
 from tools.workflow_builder import WorkflowBuilder
 
 TUNE = "orangecontrib.recurrent.widgets.owtune.OWTune"
@@ -85,15 +82,7 @@ def tune_tutorial(path: str):
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out = argv[0] if argv else HERE
-    ensure_offscreen()
-    no_nltk_download()
-    os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, FILE_NAME)
-    tune_tutorial(path)
-    print(f"wrote {path}")
-    return 0
+    return write_tutorials({FILE_NAME: tune_tutorial}, argv)
 
 
 if __name__ == "__main__":

@@ -179,17 +179,24 @@ TUTORIALS: Dict[str, Callable[[str], None]] = {
 }
 
 
-def main(argv=None) -> int:
+def write_tutorials(writers: Dict[str, Callable[[str], None]],
+                    argv=None) -> int:
+    """Write each tutorial (file name -> the function that writes it) into
+    the folder ``argv[0]``, by default the package's tutorials folder."""
     argv = sys.argv[1:] if argv is None else argv
     out = argv[0] if argv else HERE
     ensure_offscreen()
     no_nltk_download()
     os.makedirs(out, exist_ok=True)
-    for name, write in TUTORIALS.items():
+    for name, write in writers.items():
         path = os.path.join(out, name)
         write(path)
         print(f"wrote {path}")
     return 0
+
+
+def main(argv=None) -> int:
+    return write_tutorials(TUTORIALS, argv)
 
 
 if __name__ == "__main__":
