@@ -118,6 +118,7 @@ def main(argv=None):
     start = time.perf_counter()
     widget = OWRecurrentLearner()
     widget.hidden_size, widget.epochs, widget.batch_size = hidden, epochs, 32
+    widget.fixed_epochs = True  # the epochs asked for, not sized to the data
     widget.settings_changed()
     app.processEvents()
     results["create_s"] = time.perf_counter() - start
