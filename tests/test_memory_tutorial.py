@@ -13,10 +13,11 @@ from Orange.evaluation import MSE
 from orangecontrib.recurrent.inspection import trace
 from orangecontrib.recurrent.workflow import WorkflowRun
 from tools import build_memory_tutorial as build
+from tools.build_tutorials import HERE as TUTORIALS
 
 pytestmark = pytest.mark.slow
 
-PATH = os.path.join(build.HERE, build.FILE_NAME)
+PATH = os.path.join(TUTORIALS, build.FILE_NAME)
 #: Test rows whose traces are read.
 ROWS = range(100)
 

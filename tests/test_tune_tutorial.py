@@ -15,10 +15,11 @@ from Orange.evaluation import RMSE
 
 from orangecontrib.recurrent.workflow import WorkflowRun, format_report
 from tools import build_tune_tutorial as build
+from tools.build_tutorials import HERE as TUTORIALS
 
 pytestmark = pytest.mark.slow
 
-PATH = os.path.join(build.HERE, build.FILE_NAME)
+PATH = os.path.join(TUTORIALS, build.FILE_NAME)
 
 
 class TestTuneTutorial(unittest.TestCase):
