@@ -1,30 +1,16 @@
 """The accuracy benchmark runs in --quick mode and reports every row."""
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.benchrun import run_quick
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.slow
 
 
 class TestAccuracyBenchmark(unittest.TestCase):
     def test_quick_run(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "results.json")
-            out = subprocess.run(
-                [sys.executable, os.path.join(ROOT, "benchmarks",
-                                              "bench_accuracy.py"),
-                 "--quick", "--seeds", "0", "--json", path],
-                capture_output=True, text=True, timeout=600, check=True,
-                env=dict(os.environ, PYTHONPATH=ROOT)).stdout
-            with open(path) as f:
-                results = json.load(f)
+        out, results = run_quick("bench_accuracy.py", "--seeds", "0", timeout=600)
         self.assertEqual(set(results),
                          {"ArrowHead", "OSULeaf", "BasicMotions", "airline",
                           "tweets", "tweets (words shuffled)"})

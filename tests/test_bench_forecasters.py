@@ -1,30 +1,16 @@
 """The forecaster benchmark runs in --quick mode and reports every model."""
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.benchrun import run_quick
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.slow
 
 
 class TestForecasterBenchmark(unittest.TestCase):
     def test_quick_run(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "results.json")
-            out = subprocess.run(
-                [sys.executable, os.path.join(ROOT, "benchmarks",
-                                              "bench_forecasters.py"),
-                 "--quick", "--json", path],
-                capture_output=True, text=True, timeout=300, check=True,
-                env=dict(os.environ, PYTHONPATH=ROOT)).stdout
-            with open(path) as f:
-                results = json.load(f)
+        out, results = run_quick("bench_forecasters.py")
         self.assertIn("### airpassengers (24 origins)", out)
         rows = results["airpassengers"]
         self.assertEqual(set(rows), {

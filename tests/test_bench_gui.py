@@ -1,32 +1,16 @@
 """The GUI responsiveness benchmark runs (tiny series) and reports its phases."""
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.benchrun import run_quick
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.slow
 
 
 class TestGuiBenchmark(unittest.TestCase):
     def test_quick_run(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "gui.json")
-            out = subprocess.run(
-                [sys.executable,
-                 os.path.join(ROOT, "benchmarks",
-                              "bench_gui_responsiveness.py"),
-                 "--quick", "--threads", "1", "--json", path],
-                capture_output=True, text=True, timeout=300, check=True,
-                env=dict(os.environ, PYTHONPATH=ROOT,
-                         QT_QPA_PLATFORM="offscreen")).stdout
-            with open(path, encoding="utf-8") as f:
-                results = json.load(f)
+        out, results = run_quick("bench_gui_responsiveness.py", "--threads", "1")
         self.assertIn("longest stall", out)
         for phase in ("cold", "warm"):
             self.assertEqual(results[phase]["epochs_trained"], 1)

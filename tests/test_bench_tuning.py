@@ -1,30 +1,16 @@
 """The tuning benchmark script runs (tiny sizes) and reports every row."""
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.benchrun import run_quick
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.slow
 
 
 class TestTuningBenchmark(unittest.TestCase):
     def test_quick_run(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "results.json")
-            out = subprocess.run(
-                [sys.executable, os.path.join(ROOT, "benchmarks",
-                                              "bench_tuning.py"),
-                 "--quick", "--json", path],
-                capture_output=True, text=True, timeout=300, check=True,
-                env=dict(os.environ, PYTHONPATH=ROOT)).stdout
-            with open(path) as f:
-                results = json.load(f)
+        out, results = run_quick("bench_tuning.py")
         self.assertIn("## Overhead: tune() against the same trials", out)
         overhead = results["overhead"]
         self.assertEqual(set(overhead), {"LSTM, 2 x 2 grid",

@@ -6,7 +6,6 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import warnings
 from unittest import mock
 
 import numpy as np

@@ -8,12 +8,8 @@ sine. Networks are small and train a few epochs; the accuracy bars are
 measured by benchmarks/bench_trend.py.
 """
 import copy
-import json
 import os
 import pickle
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import pytest
@@ -28,6 +24,7 @@ from orangecontrib.recurrent.windowing import (
     chronological_split, make_windows,
 )
 from tests.series import series_table, sine_table
+from tests.benchrun import run_quick
 
 SLOPE = 0.05
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -189,16 +186,7 @@ class TestRowsAsSequences(unittest.TestCase):
 @pytest.mark.slow
 class TestBenchmark(unittest.TestCase):
     def test_quick_run(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "results.json")
-            out = subprocess.run(
-                [sys.executable,
-                 os.path.join(ROOT, "benchmarks", "bench_trend.py"),
-                 "--quick", "--json", path],
-                capture_output=True, text=True, timeout=300, check=True,
-                env=dict(os.environ, PYTHONPATH=ROOT)).stdout
-            with open(path) as f:
-                results = json.load(f)
+        out, results = run_quick("bench_trend.py")
         self.assertEqual(set(results), {"trend + season", "exponential",
                                         "random walk", "seed sine"})
         self.assertIn("| LSTM auto |", out)

@@ -1,9 +1,7 @@
 """The Sequences widget: defaults, output, messages, report."""
 import numpy as np
 
-from Orange.data import (
-    ContinuousVariable, DiscreteVariable, Domain, StringVariable, Table,
-)
+from Orange.data import Domain, StringVariable, Table
 from Orange.widgets.tests import base
 
 from orangecontrib.recurrent.widgets.owsequences import OWSequences
