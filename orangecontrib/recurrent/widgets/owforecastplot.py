@@ -33,6 +33,9 @@ from orangecontrib.recurrent.widgets.utils.forecastplot import (
 from orangecontrib.recurrent.widgets.utils.forecastrun import (
     Cancelled, check_models, quoted as _names, run,
 )
+from orangecontrib.recurrent.widgets.utils.settingscheck import (
+    coerce_settings, reset_out_of_range,
+)
 from orangecontrib.recurrent.widgets.utils.steptable import StepTable
 
 #: orange3-timeseries' model class, by name: the add-on is optional.
@@ -80,6 +83,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
 
     class Warning(OWWidget.Warning):
         limited = Msg("{}")
+        settings_reset = Msg("Saved settings out of range were reset: {}.")
 
     class Information(OWWidget.Information):
         methods = Msg("{}")
@@ -102,6 +106,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
     def __init__(self):
         OWWidget.__init__(self)
         ConcurrentWidgetMixin.__init__(self)
+        coerced = coerce_settings(self)  # before the controls take them
         self.data: Optional[Table] = None
         self.models: List[Model] = []
         self.ts_models: list = []
@@ -126,6 +131,7 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
         gui.checkBox(box, self, "zoom_to_end", "Zoom in on the forecast",
                      callback=self._zoom)
         gui.rubber(self.controlArea)
+        reset_out_of_range(self, self.Warning.settings_reset, coerced)
 
         self.graph = ForecastGraph()
         self.mainArea.layout().addWidget(self.graph, stretch=3)
@@ -188,7 +194,10 @@ class OWForecastPlot(OWWidget, ConcurrentWidgetMixin):
 
     def _invalidate(self):
         self.cancel()
-        self.clear_messages()
+        # all but settings_reset, which says what happened when it opened
+        self.Error.clear()
+        self.Information.clear()
+        self.Warning.limited.clear()
         self.results = None
         self.graph.clear_plot()
         self._fill_scores(None)

@@ -13,9 +13,12 @@ from Orange.data import Table
 from Orange.widgets import gui
 from Orange.widgets.settings import Setting
 from Orange.widgets.utils.widgetpreview import WidgetPreview
-from Orange.widgets.widget import Output, OWWidget
+from Orange.widgets.widget import Msg, Output, OWWidget
 
 from orangecontrib.recurrent import datasets
+from orangecontrib.recurrent.widgets.utils.settingscheck import (
+    coerce_settings, reset_out_of_range,
+)
 
 __all__ = ["OWSampleSeries"]
 
@@ -38,6 +41,9 @@ class OWSampleSeries(OWWidget):
     class Outputs:
         data = Output("Data", Table, default=True)
 
+    class Warning(OWWidget.Warning):
+        settings_reset = Msg("Saved settings out of range were reset: {}.")
+
     want_main_area = False
     resizing_enabled = False
 
@@ -55,12 +61,14 @@ class OWSampleSeries(OWWidget):
 
     def __init__(self):
         super().__init__()
+        coerced = coerce_settings(self)  # before the controls take them
         self.keys = [SINE, *datasets.DATASETS, SHAPES, ADDING]
         titles = ["Sine with noise (generated)",
                   *(info.title for info in datasets.DATASETS.values()),
                   "Cylinder-bell-funnel shapes (generated, labelled)",
                   "Adding problem (generated, long memory)"]
         if self.dataset not in self.keys:
+            coerced.append(f"dataset: {self.dataset!r} -> {SINE!r}")
             self.dataset = SINE
         self.dataset_index = self.keys.index(self.dataset)
         gui.radioButtons(
@@ -112,6 +120,7 @@ class OWSampleSeries(OWWidget):
         self.info_label.setWordWrap(True)
         self.info_label.setMinimumWidth(300)
 
+        reset_out_of_range(self, self.Warning.settings_reset, coerced)
         self._update_controls()
         self.commit()
 

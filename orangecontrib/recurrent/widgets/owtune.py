@@ -29,6 +29,9 @@ from orangecontrib.recurrent.tuning import (
     METHODS, Range, TuneResult, best_of, parse_values, tunable_parameters,
     tune,
 )
+from orangecontrib.recurrent.widgets.utils.settingscheck import (
+    coerce_settings, reset_out_of_range,
+)
 from orangecontrib.recurrent.widgets.utils.tuneplot import TunePlot, value_label
 
 __all__ = ["OWTune", "run"]
@@ -90,6 +93,9 @@ class OWTune(OWWidget, ConcurrentWidgetMixin):
         stopped = Msg("Stopped after {} of {} trials; the outputs hold the "
                       "best of those (no model was fitted).")
 
+    class Warning(OWWidget.Warning):
+        settings_reset = Msg("Saved settings out of range were reset: {}.")
+
     rows: list = Setting(DEFAULT_ROWS)
     method_index: int = Setting(0)
     n_trials: int = Setting(10)
@@ -104,6 +110,7 @@ class OWTune(OWWidget, ConcurrentWidgetMixin):
         self.result: Optional[TuneResult] = None
         self.trials, self.names = [], []
         self._stop = threading.Event()
+        coerced = coerce_settings(self)  # before the controls take them
         self.rows = self.migrate_rows(self.rows)
 
         box = gui.vBox(self.controlArea, "Parameters")
@@ -138,6 +145,7 @@ class OWTune(OWWidget, ConcurrentWidgetMixin):
         self.status = QLabel(wordWrap=True)
         self.controlArea.layout().addWidget(self.status)
         gui.rubber(self.controlArea)
+        reset_out_of_range(self, self.Warning.settings_reset, coerced)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.plot = TunePlot()

@@ -60,6 +60,9 @@ def coerce_settings(widget) -> List[str]:
     Returns what was changed, as "name: old -> new".
     """
     changed = []
+    # Some controls fix a value themselves as they are built (a combo box
+    # given an index past its items), so clamp_settings compares with this.
+    widget._settings_as_saved = {}
     for name, setting in _numeric_settings(widget):
         old = getattr(widget, name)
         number = _number(old)
@@ -74,6 +77,7 @@ def coerce_settings(widget) -> List[str]:
             changed.append(f"{name}: {old!r} -> {new!r}")
         elif type(new) is not type(old):  # 3.0 epochs -> 3, quietly
             setattr(widget, name, new)
+        widget._settings_as_saved[name] = new
     return changed
 
 
@@ -89,7 +93,8 @@ def clamp_settings(widget) -> List[str]:
         control = getattr(widget.controls, name, None)
         if control is None:
             continue
-        old = getattr(widget, name)
+        old = getattr(widget, "_settings_as_saved", {}).get(
+            name, getattr(widget, name))
         new = _fixed(control, old, setting.default)
         if new != old:
             setattr(widget, name, new)
