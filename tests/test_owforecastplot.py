@@ -67,7 +67,8 @@ class TestOWForecastPlot(base.WidgetTest):
         labels = [label.text for _, label in self.widget.graph.legend.items]
         self.assertIn("y (actual)", labels)
         self.assertIn("Linear Regression", labels)
-        self.assertIn("Linear Regression: 90% interval", labels)
+        self.assertIn("90% interval (dashed)", labels)
+        self.assertEqual(len(labels), 4)  # held-out, actual, model, band
         self.assertEqual(
             self.widget.graph.getAxis("bottom").labelText, "row")
         self.widget.send_report()

@@ -66,15 +66,19 @@ class TestReading(base.WidgetTest):
         self.assertIs(layout.itemAt(4, 1), graph.legend)
         self.assertIs(layout.itemAt(2, 1), graph.getViewBox())
         swatches = {label.text: sample.item for sample, label
-                    in graph.legend.items
-                    if label.text.endswith("90% interval")}
-        self.assertEqual(set(swatches), {"Linear Regression: 90% interval",
-                                         "Short window: 90% interval"})
+                    in graph.legend.items}
+        # one entry per model (its band framed in its line's colour), not a
+        # line and a band each: four models' legend was clipped at 900 px
+        self.assertEqual(set(swatches), {
+            "Held-out part", "y (actual)", "Linear Regression",
+            "Short window", "90% intervals (dashed)"})
         colors = self.widget._colors(2)
         for (name, color) in zip(("Linear Regression", "Short window"),
                                  colors):
-            brush = swatches[f"{name}: 90% interval"].opts["brush"]
-            self.assertEqual(pg.mkBrush(brush).color().rgb(), color.rgb())
+            opts = swatches[name].opts
+            self.assertEqual(pg.mkBrush(opts["brush"]).color().rgb(),
+                             color.rgb())
+            self.assertEqual(pg.mkPen(opts["pen"]).color().rgb(), color.rgb())
         fills = [i for i in graph.plotItem.items
                  if isinstance(i, pg.FillBetweenItem)]
         self.assertEqual(len(fills), 2)

@@ -1,9 +1,10 @@
 """Forecast Plot's graph: the series, each model's one-step predictions on
 the held-out part, and each model's forecast with its band.
 
-The legend sits below the plot, never on the data; each model's band has
-its own swatch, a light fill in the model's colour and an outline, so that
-several bands stay apart.
+The legend sits below the plot, never on the data, with one entry per model:
+its band's light fill framed in the line's colour (the bands themselves have
+dashed outlines, so that several stay apart), and one entry naming the
+bands' coverage.
 """
 from dataclasses import dataclass, replace
 from typing import List, Optional, Tuple
@@ -152,6 +153,7 @@ class ForecastGraph(PlotWidget):
         band = f"{100 * coverage:g}% interval"
         # one band: a clear fill; several: light fills with outlines
         alpha = 70 if len(forecasts) == 1 else 35
+        with_band = 0
         for i, (result, color) in enumerate(zip(forecasts, colors)):
             one_step = pg.PlotCurveItem(
                 tested.times, tested.one_step[i],
@@ -163,9 +165,10 @@ class ForecastGraph(PlotWidget):
                 times, np.concatenate([result.history[-1:], result.forecast]),
                 pen=pg.mkPen(color, width=2.5))
             self.addItem(line)
-            self.legend.addItem(line, result.name)
             if np.isnan(result.lower).all():
+                self.legend.addItem(line, result.name)
                 continue
+            with_band += 1
             fill = QColor(color)
             fill.setAlpha(alpha)
             outline = pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
@@ -174,10 +177,20 @@ class ForecastGraph(PlotWidget):
             self.addItem(lower)
             self.addItem(upper)
             self.addItem(pg.FillBetweenItem(lower, upper, brush=fill))
+            # One entry per model, its band in its colour with the line's
+            # pen as the border: a line and a band entry per model made
+            # four models' legend wider than the plot.
             self.legend.addItem(
                 pg.BarGraphItem(x=[0], height=[1], width=1, brush=fill,
-                                pen=outline),
-                f"{result.name}: {band}")
+                                pen=pg.mkPen(color, width=2.5)),
+                result.name)
+        if with_band:
+            self.legend.addItem(
+                pg.BarGraphItem(x=[0], height=[1], width=1,
+                                brush=QColor(128, 128, 128, alpha),
+                                pen=pg.mkPen(QColor(128, 128, 128), width=1,
+                                             style=Qt.PenStyle.DashLine)),
+                f"{band}{'s' if with_band > 1 else ''} (dashed)")
         self.legend.setColumnCount(min(3, len(self.legend.items)))
         self.legend.show()
         self.zoom(results, zoom)
