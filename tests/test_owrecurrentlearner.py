@@ -277,8 +277,13 @@ class TestOWRecurrentLearner(base.WidgetTest):
             now = time.perf_counter()
             gaps.append(now - last)
             last = now
+        # Training in the GUI thread would leave one gap as long as the
+        # whole training. Not an absolute limit on the longest gap: on a
+        # loaded 2-core machine the OS alone stalled this thread for 1 s
+        # (benchmarks/bench_gui_responsiveness.py measures responsiveness properly).
         self.assertGreater(len(gaps), 10)
-        self.assertLess(max(gaps), 1.0)
+        self.assertLess(float(np.median(gaps)), 0.1)
+        self.assertLess(max(gaps), 0.5 * sum(gaps))
         self.assertIsNotNone(self.get_output(w.Outputs.model))
 
     # --- messages -----------------------------------------------------------
