@@ -12,7 +12,7 @@ import sys
 
 from orangecontrib.recurrent import datasets
 from tools.build_tutorials import (
-    FORECAST, LINEAR, LSTM, RECURRENT, SAMPLE, WINDOWING,
+    AS_SHIPPED, FORECAST, LINEAR, LSTM, RECURRENT, SAMPLE, WINDOWING,
     write_tutorials,
 )
 from tools.workflow_builder import WorkflowBuilder
@@ -29,7 +29,7 @@ ORDER = (12, 1, 0)
 LSTM_SETTINGS = dict(cell_index=LSTM, hidden_size=32, epochs=100,
                      batch_size=8, learning_rate=0.01, random_seed=0,
                      fixed_seed=True, early_stopping=True, patience=10,
-                     normalization_index=1)
+                     normalization_index=1, **AS_SHIPPED)
 
 
 def _windowing(builder, title, data, position, **settings):

@@ -18,8 +18,10 @@ workflow's description and in doc/widgets/inspector.md.
 import sys
 
 from orangecontrib.recurrent.options import NORMALIZATIONS
-from tools.build_tutorials import GRU, LSTM, RECURRENT, RNN, SAMPLE, \
-    TEST_AND_SCORE, TEST_ON_TEST_DATA, write_tutorials
+from tools.build_tutorials import (
+    AS_SHIPPED, GRU, LSTM, RECURRENT, RNN, SAMPLE, TEST_AND_SCORE,
+    TEST_ON_TEST_DATA, write_tutorials,
+)
 from tools.workflow_builder import WorkflowBuilder
 
 FILE_NAME = "06-memory-rnn-lstm-gru.ows"
@@ -32,7 +34,8 @@ SEQUENCES, LAG, SEED = 5000, 30, 3
 TRAINING = dict(hidden_size=32, epochs=60, batch_size=32,
                 learning_rate=0.003, random_seed=0, fixed_seed=True,
                 early_stopping=False,
-                normalization_index=NORMALIZATIONS.index("global"))
+                normalization_index=NORMALIZATIONS.index("global"),
+                **AS_SHIPPED)
 
 DESCRIPTION = (
     "The adding problem: each sequence of 30 steps has two channels, random "

@@ -12,8 +12,8 @@ import sys
 
 from orangecontrib.recurrent import datasets
 from tools.build_tutorials import (
-    LINEAR, LSTM, RECURRENT, SAMPLE, TEST_AND_SCORE, TEST_ON_TEST_DATA,
-    _windowing, write_tutorials,
+    AS_SHIPPED, LINEAR, LSTM, RECURRENT, SAMPLE, TEST_AND_SCORE,
+    TEST_ON_TEST_DATA, _windowing, write_tutorials,
 )
 from tools.workflow_builder import WorkflowBuilder
 
@@ -58,7 +58,7 @@ def tune_tutorial(path: str):
     lstm = b.add(RECURRENT, "LSTM", (220, 40), cell_index=LSTM,
                  hidden_size=32, epochs=30, batch_size=16,
                  learning_rate=0.01, random_seed=0, fixed_seed=True,
-                 early_stopping=True, patience=5)
+                 early_stopping=True, patience=5, **AS_SHIPPED)
     tune = b.add(TUNE, "Tune", (400, 120), rows=GRID, method_index=0)
     linear = b.add(LINEAR, "Linear Regression", (400, 320))
     score = b.add(TEST_AND_SCORE, "Test and Score", (580, 200),
