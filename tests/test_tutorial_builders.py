@@ -11,7 +11,6 @@ import tempfile
 import unittest
 
 import pytest
-
 from orangecanvas.scheme import readwrite
 
 

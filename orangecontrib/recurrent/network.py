@@ -21,7 +21,7 @@ from orangecontrib.recurrent.frontends import RAW, make_frontend
 from orangecontrib.recurrent.options import check_cell, layer_dropout
 
 __all__ = ["RecurrentNetwork", "recurrent_layers", "last_layer_state",
-           "set_forget_bias"]
+           "set_forget_bias", "start_skip_at_least_squares"]
 
 #: Cell name (options.CELLS) -> torch module class.
 _MODULES = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
@@ -173,18 +173,24 @@ class RecurrentNetwork(nn.Module):
     #: centres them in float64 and casts to float32 only after that.
     centres_in_float64 = True
 
+    def scaled(self, x: torch.Tensor) -> torch.Tensor:
+        """The window as the layers read it: logarithms (``log``),
+        differences from the last step (``relative``) and standardization,
+        in float64, then cast to float32."""
+        x = x.double()
+        if self.log:  # (a value <= 0 cannot be read: the smallest float)
+            x = torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
+        if self.relative:
+            x = x - x[:, -1:, :]
+        return ((x - self.input_mean) / self.input_scale).float()
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(batch, steps, n_series)`` -> ``(batch, n_outputs)``.
 
         ``x`` may be float32 or float64; the logarithms, differences and the
         standardization are computed in float64 (with float32 that far from
         zero, 1e8 + sin t, the sine would be rounded away), then cast."""
-        x = x.double()
-        if self.log:  # (a value <= 0 cannot be read: the smallest float)
-            x = torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
-        if self.relative:
-            x = x - x[:, -1:, :]
-        x = ((x - self.input_mean) / self.input_scale).float()
+        x = self.scaled(x)
         features = self.frontend(x)
         _, state = self.rnn(features)
         last = last_layer_state(state, self.num_directions)
@@ -194,3 +200,25 @@ class RecurrentNetwork(nn.Module):
         if self.skip is not None:
             out = out + self.skip(x.flatten(1))
         return out
+
+
+@torch.no_grad()
+def start_skip_at_least_squares(network: RecurrentNetwork, X, targets,
+                                ridge: float = 1e-3) -> None:
+    """Set ``network``'s linear skip to the ridge least-squares fit of the
+    (scaled) targets on the scaled windows ``X``, and its recurrent head's
+    output to zero, so that training starts from linear regression on the
+    lags and the recurrent part learns what is left (seeds that started
+    from a random head ended 1.0-1.4x linear regression on airline)."""
+    inputs = network.scaled(torch.as_tensor(X)).flatten(1).double()
+    t = torch.as_tensor(targets, dtype=torch.float64).reshape(len(inputs), -1)
+    ones = torch.ones(len(inputs), 1, dtype=torch.float64)
+    design = torch.cat((inputs, ones), dim=1)
+    penalty = ridge * len(inputs) * torch.eye(design.shape[1],
+                                              dtype=torch.float64)
+    penalty[-1, -1] = 0  # the intercept is not penalized
+    coef = torch.linalg.solve(design.T @ design + penalty, design.T @ t)
+    network.skip.weight.copy_(coef[:-1].T.float())
+    network.skip.bias.copy_(coef[-1].float())
+    network.head.weight.zero_()
+    network.head.bias.zero_()

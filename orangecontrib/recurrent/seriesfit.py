@@ -143,7 +143,9 @@ def fit_series(learner, series: SeriesData, relative: bool,
     """
     # pylint: disable=import-outside-toplevel
     from orangecontrib.recurrent.frontends import patch_size_for
-    from orangecontrib.recurrent.network import RecurrentNetwork
+    from orangecontrib.recurrent.network import (
+        RecurrentNetwork, start_skip_at_least_squares,
+    )
     from orangecontrib.recurrent.training import fit_network, seeded
     y, sequences = series.y, series.sequences
     in_mean, in_std = series.mean, series.std
@@ -179,6 +181,10 @@ def fit_series(learner, series: SeriesData, relative: bool,
             if plan.frontend == "patch" else 0,
             forget_bias=plan.forget_bias, log=log,
             skip_inputs=plan.skip_inputs)
+        if plan.skip_inputs:  # from linear regression on the training rows
+            n_fit = len(y) - plan.n_validation
+            start_skip_at_least_squares(network, sequences[:n_fit],
+                                        t[:n_fit])
         result = fit_network(
             network, sequences, t, task=series.task, epochs=plan.epochs,
             batch_size=plan.batch_size,
