@@ -132,7 +132,9 @@ class RecurrentLearner(Learner):
         learned vector; the most frequent training words that get one (at
         most ``vocabulary_size``, each seen at least ``min_count`` times;
         the others share an "unknown word" vector); and how many of each
-        document's first tokens the network reads.
+        document's first tokens the network reads. With ``epochs=None`` a
+        text network also has a bag of words beside its recurrent path
+        (:mod:`orangecontrib.recurrent.textbag`), trained first.
     callback : callable(EpochReport) -> bool or None, optional
         Called after every epoch; return True to stop early, raise
         :class:`TrainingCancelled` to abandon training.
@@ -158,7 +160,7 @@ class RecurrentLearner(Learner):
                  random_state: Optional[int] = 0, device: str = "auto",
                  normalization: str = AUTO, frontend: str = AUTO,
                  embedding_size: int = 64, vocabulary_size: int = 10000,
-                 min_count: int = 2, sequence_length: int = 200,
+                 min_count: int = 1, sequence_length: int = 200,
                  callback: Optional[Callable[["EpochReport"],
                                              Optional[bool]]] = None,
                  name: Optional[str] = None, preprocessors=None):

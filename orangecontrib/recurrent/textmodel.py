@@ -30,6 +30,7 @@ from orangecontrib.recurrent.text import (
     PAD, Vocabulary, document_tokens,
     text_incompatibility_reason, text_variables,
 )
+from orangecontrib.recurrent.textbag import WordLogits, fit_two_stage
 from orangecontrib.recurrent.training import (
     fit_network, forward_rows, seeded,
 )
@@ -64,14 +65,17 @@ class TextNetwork(nn.Module):
     largest value over the document's steps (a word anywhere in a tweet can
     decide its class, and the final state of a short text forgets its first
     words); ``dropout_text`` drops embedding values and pooled features while
-    training. Defaults describe networks pickled before these existed.
+    training. ``bag`` adds a linear bag of words to the head's logits
+    (:class:`~orangecontrib.recurrent.textbag.WordLogits`). Defaults
+    describe networks pickled before these existed.
     """
 
     def __init__(self, vocabulary_size: int, n_outputs: int,
                  embedding_size: int = 64, cell: str = "lstm",
                  hidden_size: int = 50, num_layers: int = 1,
                  bidirectional: bool = False, dropout: float = 0.0,
-                 pooling: str = "last", dropout_text: float = 0.0):
+                 pooling: str = "last", dropout_text: float = 0.0,
+                 bag: bool = False):
         super().__init__()
         if pooling not in ("last", "max"):
             raise ValueError(f"Unknown pooling '{pooling}'; use last or max.")
@@ -90,6 +94,8 @@ class TextNetwork(nn.Module):
                                     self.num_layers, bidirectional, dropout)
         self.head = nn.Linear(int(hidden_size) * self.num_directions,
                               self.n_outputs)
+        self.bag = WordLogits(self.vocabulary_size, self.n_outputs) if bag \
+            else None
 
     @property
     def architecture(self) -> dict:
@@ -101,7 +107,8 @@ class TextNetwork(nn.Module):
                     num_layers=self.num_layers,
                     bidirectional=self.num_directions == 2,
                     dropout=self.rnn.dropout, pooling=self.pooling,
-                    dropout_text=self.dropout_text)
+                    dropout_text=self.dropout_text,
+                    bag=self.bag is not None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         tokens = x.long()
@@ -113,12 +120,14 @@ class TextNetwork(nn.Module):
             batch_first=True, enforce_sorted=False)
         outputs, state = self.rnn(packed)
         if self.pooling == "last":
-            return self.head(self.drop(
+            logits = self.head(self.drop(
                 last_layer_state(state, self.num_directions)))
-        # the largest value of each unit over the real steps (pads -inf)
-        outputs, _ = pad_packed_sequence(outputs, batch_first=True,
-                                         padding_value=-math.inf)
-        return self.head(self.drop(outputs.max(dim=1).values))
+        else:
+            # the largest value of each unit over the real steps (pads -inf)
+            outputs, _ = pad_packed_sequence(outputs, batch_first=True,
+                                             padding_value=-math.inf)
+            logits = self.head(self.drop(outputs.max(dim=1).values))
+        return logits if self.bag is None else logits + self.bag(tokens)
 
 
 class TextModel(TorchModel):
@@ -249,22 +258,32 @@ def fit_text(learner, data: Table,
     X = vocabulary.encode([tokens[i] for i in order],
                           int(learner.sequence_length)).astype(np.float32)
 
+    # epochs=None: a bag of words beside the recurrent path, trained first
+    # (textbag.py). Explicit epochs (every workflow saved before) train the
+    # recurrent network alone, as they did.
+    two_stage = learner.epochs is None
+    fit_args = dict(
+        batch_size=learner.batch_size, clip_norm=learner.clip_norm,
+        validation_size=learner.validation_size, patience=learner.patience,
+        random_state=learner.random_state, device=learner.device,
+        callback=learner.callback,
+        should_stop=getattr(learner, "should_stop", None))
     with seeded(learner.random_state):
         network = TextNetwork(
             vocabulary_size=len(vocabulary), n_outputs=n_outputs,
             embedding_size=int(learner.embedding_size), cell=learner.cell,
             hidden_size=learner.hidden_size, num_layers=learner.num_layers,
             bidirectional=learner.bidirectional, dropout=learner.dropout,
-            pooling=TEXT_POOLING, dropout_text=TEXT_DROPOUT)
-        result = fit_network(
-            network, X, targets[order], task=CLASSIFICATION,
-            epochs=learner.epochs if learner.epochs is not None
-            else MIN_EPOCHS, batch_size=learner.batch_size,
-            learning_rate=learner.learning_rate, clip_norm=learner.clip_norm,
-            validation_size=learner.validation_size,
-            patience=learner.patience, random_state=learner.random_state,
-            device=learner.device, callback=learner.callback,
-            should_stop=getattr(learner, "should_stop", None))
+            pooling=TEXT_POOLING, dropout_text=TEXT_DROPOUT, bag=two_stage)
+        if two_stage:
+            result = fit_two_stage(network, X, targets[order], fit_args,
+                                   epochs=MIN_EPOCHS,
+                                   learning_rate=learner.learning_rate)
+        else:
+            result = fit_network(
+                network, X, targets[order], task=CLASSIFICATION,
+                epochs=learner.epochs, learning_rate=learner.learning_rate,
+                **fit_args)
     # A corpus that went through Preprocess Text carries its preprocessor:
     # the model applies it to new documents that were not preprocessed.
     preprocessor = getattr(data, "used_preprocessor", None) \

@@ -109,7 +109,7 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     # Text (shown when a corpus arrives)
     embedding_size: int = Setting(64)
     vocabulary_size: int = Setting(10000)
-    min_count: int = Setting(2)
+    min_count: int = Setting(1)
     sequence_length: int = Setting(200)
     # Plot
     log_scale: bool = Setting(True)
