@@ -26,6 +26,7 @@ from Orange.base import Learner
 from Orange.data import Domain, Table
 
 from orangecontrib.recurrent import text
+from orangecontrib.recurrent.autofrontend import choose_frontend
 from orangecontrib.recurrent.autonorm import (
     auto_after_global, auto_by_range, multiplicative,
 )
@@ -98,8 +99,12 @@ class RecurrentLearner(Learner):
         and step; "patch" about 50 steps of consecutive values side by side;
         "conv" convolutions that shorten the sequence by 4, whose averaged
         features the head also reads (LSTM-FCN). "auto" (the default):
-        "conv" for sequences of at least 32 steps, else "raw". The model
-        says what it used in ``frontend_used``.
+        "conv" for sequences of at least 32 steps, else "raw"; rows that
+        are whole sequences with a validation part of at least 20 rows
+        (``epochs=None``) train "conv" and "patch" and keep the one with the
+        lower validation loss (:mod:`orangecontrib.recurrent.autofrontend`).
+        The model says what it used in ``frontend_used`` and why in
+        ``frontend_reason``.
     normalization : "global", "relative" or "auto"
         How a numeric series is scaled. "global": inputs and target are
         standardized with the training rows' statistics; the network then
@@ -278,17 +283,24 @@ class RecurrentLearner(Learner):
             and multiplicative(series.sequences[:, -1, series.target_index]))
         # "auto"'s alternative to global is relative, or log on a
         # multiplicative series
-        fit = partial(fit_series, self, series, log=log)
-        if self.normalization in (RELATIVE, LOG):
-            return fit(True)
-        if self.normalization == AUTO and series.task == REGRESSION \
+        relative = self.normalization in (RELATIVE, LOG)
+        # The front-end first: "auto" may compare networks on the validation
+        # part (then `model` is the one kept, trained with `relative`).
+        model, fit, reason = choose_frontend(
+            self, series, partial(fit_series, self, series, log=log),
+            relative)
+        if relative:
+            model = model or fit(True)
+        elif self.normalization == AUTO and series.task == REGRESSION \
                 and series.target_index is not None \
                 and not validation_rows(len(series.y), self.validation_size,
                                         self.batch_size):
             # No validation tail to compare errors on (fewer rows than one
             # batch): decide by the range alone, before training.
-            return auto_by_range(fit, series.y)
-        model = fit(False)
-        if self.normalization == AUTO:
-            model = auto_after_global(model, fit, series)
+            model = auto_by_range(fit, series.y)
+        else:
+            model = model or fit(False)
+            if self.normalization == AUTO:
+                model = auto_after_global(model, fit, series)
+        model.frontend_reason = reason
         return model

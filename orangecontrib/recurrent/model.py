@@ -116,6 +116,9 @@ class RecurrentModel(TorchModel):
         How this model scales (for ``normalization="auto"``: the choice).
     normalization_reason : str
         Why, in words (what "auto" compared; empty for an explicit choice).
+    frontend_used, frontend_reason : str
+        The input front-end ("raw", "patch", "conv") and, for
+        ``frontend="auto"``, why (empty for an explicit choice).
     """
     #: Defaults for models pickled before normalization existed.
     normalization_used = GLOBAL
@@ -123,6 +126,7 @@ class RecurrentModel(TorchModel):
     target_index = None
     #: ... and before front-ends
     frontend_used = "raw"
+    frontend_reason = ""
 
     def __init__(self, domain: Domain, network, params: dict, task: str,
                  target_mean: float = 0.0, target_scale: float = 1.0,

@@ -24,7 +24,9 @@ class EpochReport:
     ``epoch`` counts from 1 to ``epochs``. Losses are means over rows on the
     scale the network is trained on, which ``loss_name`` says. ``val_loss``
     is None without a validation part. ``run`` numbers the networks one fit
-    trains: 1, or 2 for the second network of ``normalization="auto"``.
+    trains: 1, or 2 for the second network of ``normalization="auto"``
+    (after the candidates of ``frontend="auto"``, when it compares them).
+    ``trying``: the front-end "auto" is trying with this network, or "".
     """
     epoch: int
     epochs: int
@@ -32,6 +34,7 @@ class EpochReport:
     val_loss: Optional[float] = None
     run: int = 1
     loss_name: str = LOSS_STANDARDIZED
+    trying: str = ""
 
 
 class StopReason(enum.Enum):

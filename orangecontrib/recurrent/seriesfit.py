@@ -134,12 +134,16 @@ def _target_scaling(y: np.ndarray, relative: bool = True) -> tuple:
 
 
 def fit_series(learner, series: SeriesData, relative: bool,
-               run: int = 1, log: bool = False) -> RecurrentModel:
+               run: int = 1, log: bool = False,
+               frontend: Optional[str] = None,
+               trying: str = "") -> RecurrentModel:
     """Train one network, global or relative, with ``learner``'s parameters
     and return it as a RecurrentModel (whose target scaling is of the changes
     when relative). ``run`` numbers the network in its fit's epoch reports.
     ``log`` (with ``relative``): of the changes of the logarithms, for a
-    positive series whose swings grow with its level.
+    positive series whose swings grow with its level. ``frontend``: the
+    input front-end, instead of the learner's (what "auto" decided);
+    ``trying``: what the epoch reports say this network is tried for.
     """
     # pylint: disable=import-outside-toplevel
     from orangecontrib.recurrent.frontends import patch_size_for
@@ -168,7 +172,8 @@ def fit_series(learner, series: SeriesData, relative: bool,
         t_mean, t_scale = _target_scaling(y, relative=False)
         t = ((y - t_mean) / t_scale).astype(np.float32)
     plan = plan_training(learner, series.domain, len(y), sequences.shape[1],
-                         series.task, series.targets, sequences.shape[2])
+                         series.task, series.targets, sequences.shape[2],
+                         frontend=frontend)
     with seeded(learner.random_state):
         network = RecurrentNetwork(
             n_series=sequences.shape[2], n_outputs=series.n_outputs,
@@ -193,7 +198,7 @@ def fit_series(learner, series: SeriesData, relative: bool,
             patience=plan.patience, random_state=learner.random_state,
             device=learner.device, callback=learner.callback, run=run,
             loss_name=loss_name, validation_index=plan.validation_index,
-            mixup=plan.mixup,
+            mixup=plan.mixup, trying=trying,
             should_stop=getattr(learner, "should_stop", None))
     return RecurrentModel(
         series.domain, network, learner.params, series.task,

@@ -21,7 +21,8 @@ series, which is why the learner lost to the majority class there. So:
   a past one);
 - ``frontend="auto"`` reads sequences of at least CONV_STEPS steps through
   the convolutional front-end, shorter ones (the usual windows of a series)
-  raw.
+  raw, unless a validation part says otherwise
+  (:mod:`orangecontrib.recurrent.autofrontend`).
 
 All of this (but the front-end, which has its own parameter) comes with
 ``epochs=None``: a learner given its number of epochs, as every workflow saved
@@ -138,15 +139,16 @@ def epochs_for(epochs: Optional[int], n_train: int, batch_size: int,
 
 def plan_training(learner, domain: Domain, n: int, steps: int, task: str,
                   targets: Optional[np.ndarray] = None,
-                  n_series: int = 1) -> TrainingPlan:
+                  n_series: int = 1,
+                  frontend: Optional[str] = None) -> TrainingPlan:
     """The plan for ``learner`` (its ``epochs``, ``batch_size``,
     ``validation_size``, ``random_state``, ``frontend``) on ``n`` rows of
-    ``steps`` steps."""
+    ``steps`` steps. ``frontend``: instead of the learner's."""
     independent = independent_rows(domain)
     # Sizing to the data comes with epochs=None; a learner given its epochs
     # (a workflow saved before, or a script) trains as it always did.
     sized = learner.epochs is None
-    frontend = getattr(learner, "frontend", RAW)
+    frontend = frontend or getattr(learner, "frontend", RAW)
     if frontend == AUTO:
         frontend = auto_frontend(steps)
     batch_size = int(learner.batch_size)

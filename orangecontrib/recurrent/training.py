@@ -171,7 +171,8 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
                 callback: Optional[Callback] = None, run: int = 1,
                 loss_name: Optional[str] = None,
                 should_stop: Optional[Callable[[], bool]] = None,
-                validation_index=None, mixup: float = 0.0) -> FitResult:
+                validation_index=None, mixup: float = 0.0,
+                trying: str = "") -> FitResult:
     """Train ``network`` in place with Adam and return how it went.
 
     Parameters
@@ -211,6 +212,9 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
     run : int
         Which network of one fit this is (1, or 2 for auto's second); the
         epoch reports carry it.
+    trying : str
+        For the epoch reports: the front-end "auto" tries with this
+        network ("" for none).
     loss_name : str, optional
         What the loss measures, for the epoch reports; default: the MSE of a
         standardized target for regression, cross-entropy for
@@ -341,7 +345,7 @@ def fit_network(network: nn.Module, X, y, *, task: str = REGRESSION,
         last_finite = _snapshot(network)
         result.epochs_trained = epoch
         report = EpochReport(epoch, epochs, train_loss, val_loss, run=run,
-                             loss_name=loss_name)
+                             loss_name=loss_name, trying=trying)
         result.history.append(report)
         if val_loss is not None and val_loss < best_val:
             best_val, best_state, result.best_epoch = \

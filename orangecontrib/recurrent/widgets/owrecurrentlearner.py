@@ -239,7 +239,8 @@ class OWRecurrentLearner(OWBaseLearner, ConcurrentWidgetMixin):
     def on_partial_result(self, report):
         last = self._last_report
         if last is None or report.run != last.run:
-            # a new network: the first, or auto normalization's second
+            # a new network: the first, auto front-end's next candidate or
+            # auto normalization's second
             self.graph.start(report.epochs, report.loss_name)
         self._last_report = report
         self.graph.add(report)

@@ -225,8 +225,13 @@ def training_summary(model, seconds: float, auto: bool) -> str:
             text += f": training loss {format_loss(best.train_loss)}."
         lines.append(text)
     lines.append(f"Why it ended: {model.stop_reason}.")
-    if getattr(model, "frontend_used", "raw") != "raw":
-        lines.append(f"Input front-end: {model.frontend_used}.")
+    frontend = getattr(model, "frontend_used", "raw")
+    why = getattr(model, "frontend_reason", "")
+    if why:  # "auto: conv (figures)" or "auto: conv, since ..."
+        why = why.split(frontend, 1)[-1].strip(" ,").strip("()")
+        lines.append(f"Auto input front-end: {frontend} ({why}).")
+    elif frontend != "raw":
+        lines.append(f"Input front-end: {frontend}.")
     reason = getattr(model, "normalization_reason", "")
     if auto and reason:
         used = getattr(model, "normalization_used", "global")
@@ -245,7 +250,10 @@ def epoch_status(report) -> str:
             f"{format_loss(report.train_loss)}")
     if report.val_loss is not None:
         text += f", validation loss {format_loss(report.val_loss)}"
-    if report.run > 1:
+    if getattr(report, "trying", ""):
+        text = (f"Auto input is trying the {report.trying} front-end. "
+                + text)
+    elif report.run > 1:
         text = ("Auto normalization is trying a second network, on "
                 "changes from each window's last value. " + text)
     return text + "."
@@ -263,4 +271,6 @@ def training_report(model) -> tuple:
         ("Device", model.device_used),
         ("Normalization", getattr(model, "normalization_reason", "")
          or getattr(model, "normalization_used", "global")),
+        ("Input front-end", getattr(model, "frontend_reason", "")
+         or getattr(model, "frontend_used", "raw")),
     )
