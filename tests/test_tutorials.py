@@ -179,19 +179,19 @@ class TestTutorials(unittest.TestCase):
         self.assertGreater(accuracy["Neural Network"], majority)
         self.assertIsNotNone(out["Confusion Matrix"]["Data"])
 
-    def test_text_lstm_beats_majority_beside_logistic_regression(self):
+    def test_text_lstm_beats_majority_beside_bag_of_words(self):
         out = self.outputs.get(build_text.FILE_NAME)
         if out is None:
             self.skipTest("Orange3-Text is not installed")
         results = out["Test and Score"]["Evaluation Results"]
         self.assertEqual(list(results.learner_names),
-                         ["LSTM", "Logistic Regression"])
-        self.assertEqual(len(results.actual), 140)  # book excerpts
+                         ["LSTM", "Logistic Regression", "Naive Bayes"])
+        self.assertEqual(len(results.actual), 1288)  # 20% of the tweets
         accuracy = dict(zip(results.learner_names, CA(results)))
         majority = np.bincount(results.actual.astype(int)).max() \
             / len(results.actual)
-        self.assertGreater(accuracy["LSTM"], majority + 0.1)
-        self.assertGreater(accuracy["Logistic Regression"], majority + 0.3)
+        for name in results.learner_names:  # tests/test_text_tutorial.py
+            self.assertGreater(accuracy[name], majority + 0.35, name)
 
     def test_readme_quotes_these_runs(self):
         """Every figure README.md gives for a tutorial is this run's."""
