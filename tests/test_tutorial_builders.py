@@ -15,8 +15,8 @@ from orangecanvas.scheme import readwrite
 
 
 from tools import (
-    build_arima_tutorial, build_memory_tutorial, build_tune_tutorial,
-    build_tutorials,
+    build_arima_tutorial, build_memory_tutorial, build_text_tutorial,
+    build_tune_tutorial, build_tutorials,
 )
 from tools.build_tutorials import HERE
 
@@ -25,7 +25,9 @@ WRITERS = {**build_tutorials.TUTORIALS,
            build_tune_tutorial.FILE_NAME: build_tune_tutorial.tune_tutorial,
            build_memory_tutorial.FILE_NAME:
                build_memory_tutorial.memory_tutorial,
-           build_arima_tutorial.FILE: build_arima_tutorial.airline_lstm_arima}
+           build_arima_tutorial.FILE: build_arima_tutorial.airline_lstm_arima,
+           build_text_tutorial.FILE_NAME:
+               build_text_tutorial.text_classification}
 
 #: window state, not what the widget computes
 IGNORED = {"savedWidgetGeometry", "controlAreaVisible", "__version__",
