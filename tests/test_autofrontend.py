@@ -49,17 +49,19 @@ class TestAutoFrontend(unittest.TestCase):
         # 80 x 0.1 = 8 rows: too few to compare on, the rule decides
         plan = plan_frontend(RecurrentLearner(), series)
         self.assertEqual((plan.frontend, plan.candidates), ("conv", ()))
-        self.assertIn("40 steps (at least 32)", plan.reason)
-        self.assertIn("fewer than 20 held-out rows", plan.reason)
+        self.assertIn("40 steps, at least 32, and there are fewer than 20 "
+                      "validation rows", plan.reason)
         # epochs given: no stratified part, as before
         plan = plan_frontend(RecurrentLearner(epochs=2, validation_size=0.25),
                              series)
         self.assertEqual(plan.candidates, ())
-        self.assertIn("epochs are set", plan.reason)
+        self.assertIn("epochs are set, so there is no validation part",
+                      plan.reason)
         short = prepare_series(last_value_classes(steps=12), "auto")
         plan = plan_frontend(RecurrentLearner(validation_size=0.25), short)
         self.assertEqual((plan.frontend, plan.candidates), ("raw", ()))
-        self.assertIn("12 steps (fewer than 32)", plan.reason)
+        self.assertEqual("auto: raw, since the sequences have 12 steps, "
+                         "fewer than 32", plan.reason)
         # a front-end given by name is not explained
         plan = plan_frontend(RecurrentLearner(frontend="patch"), series)
         self.assertEqual((plan.frontend, plan.reason), ("patch", ""))
@@ -112,9 +114,9 @@ class TestAutoFrontend(unittest.TestCase):
         self.assertEqual({r.trying for r in reports}, {""})
         self.assertEqual(model.n_validation, 0)
         self.assertEqual(model.frontend_reason,
-                         "auto: conv, since the sequences have 40 steps (at "
-                         "least 32); no validation part to compare "
-                         "front-ends on (fewer than 20 held-out rows)")
+                         "auto: conv, since the sequences have 40 steps, at "
+                         "least 32, and there are fewer than 20 validation "
+                         "rows to compare front-ends on")
 
 
 class TestWidgetShowsFrontend(base.WidgetTest):
@@ -134,8 +136,9 @@ class TestWidgetShowsFrontend(base.WidgetTest):
         model = self.get_output(w.Outputs.model, wait=WAIT)
         self.assertEqual(model.frontend_used, "conv")
         self.assertIn("Auto input front-end: conv (since the sequences have "
-                      "40 steps (at least 32); no validation part to compare "
-                      "front-ends on", w.status_label.text())
+                      "40 steps, at least 32, and epochs are set, so there is "
+                      "no validation part to compare front-ends on).",
+                      w.status_label.text())
 
 
 if __name__ == "__main__":

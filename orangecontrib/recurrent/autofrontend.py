@@ -66,8 +66,8 @@ def plan_frontend(learner, series) -> FrontendChoice:
     rule = auto_frontend(steps)
     if steps < CONV_STEPS:
         return FrontendChoice(rule, (
-            f"auto: {rule}, since the sequences have {steps} steps (fewer "
-            f"than {CONV_STEPS})"))
+            f"auto: {rule}, since the sequences have {steps} steps, fewer "
+            f"than {CONV_STEPS}"))
     plan = plan_training(learner, series.domain, rows, steps, series.task,
                          series.targets, series.sequences.shape[2])
     n_val = 0 if plan.validation_index is None \
@@ -77,13 +77,13 @@ def plan_frontend(learner, series) -> FrontendChoice:
                               validation_index=plan.validation_index)
     why = ("windows of a series are not compared on validation"
            if not plan.independent else
-           "no validation part to compare front-ends on (epochs are set)"
-           if learner.epochs is not None else
-           f"no validation part to compare front-ends on (fewer than "
-           f"{MIN_VALIDATION} held-out rows)")
+           "epochs are set, so there is no validation part to compare "
+           "front-ends on" if learner.epochs is not None else
+           f"there are fewer than {MIN_VALIDATION} validation rows to "
+           "compare front-ends on")
     return FrontendChoice(rule, (
-        f"auto: {rule}, since the sequences have {steps} steps (at least "
-        f"{CONV_STEPS}); {why}"))
+        f"auto: {rule}, since the sequences have {steps} steps, at least "
+        f"{CONV_STEPS}, and {why}"))
 
 
 def row_losses(model, series, rows: np.ndarray) -> np.ndarray:

@@ -25,7 +25,8 @@ TASKS = (REGRESSION, CLASSIFICATION)
 GLOBAL, RELATIVE, AUTO, LOG = "global", "relative", "auto", "log"
 #: (LOG last: the widget stores the index, and older indices keep meaning)
 NORMALIZATIONS = (GLOBAL, RELATIVE, AUTO, LOG)
-#: Input front-ends (see frontends.py); "auto" chooses by sequence length.
+#: Input front-ends (see frontends.py); "auto" chooses by sequence length
+#: or on the validation part (autofrontend.py).
 RAW, PATCH, CONV = "raw", "patch", "conv"
 FRONTENDS = (AUTO, RAW, PATCH, CONV)
 #: Where to train: "auto" takes a CUDA device when torch finds one.

@@ -19,7 +19,7 @@ DEVICE_LABELS = ("Auto (GPU if there is one)", "CPU", "GPU (CUDA)")
 NORMALIZATION_LABELS = ("Global", "Relative to the window's last value",
                         "Auto", "Log (ratio to the window's last value)")
 #: as options.FRONTENDS
-FRONTEND_LABELS = ("Auto (by sequence length)", "Raw steps",
+FRONTEND_LABELS = ("Auto (length, validation)", "Raw steps",
                    "Patches of steps", "Convolutions (LSTM-FCN)")
 
 
@@ -228,7 +228,9 @@ def training_summary(model, seconds: float, auto: bool) -> str:
     frontend = getattr(model, "frontend_used", "raw")
     why = getattr(model, "frontend_reason", "")
     if why:  # "auto: conv (figures)" or "auto: conv, since ..."
-        why = why.split(frontend, 1)[-1].strip(" ,").strip("()")
+        why = why.split(frontend, 1)[-1].strip(" ,")
+        if why.startswith("(") and why.endswith(")"):
+            why = why[1:-1]
         lines.append(f"Auto input front-end: {frontend} ({why}).")
     elif frontend != "raw":
         lines.append(f"Input front-end: {frontend}.")
