@@ -139,6 +139,10 @@ class TestWidgetShowsFrontend(base.WidgetTest):
                       "40 steps, at least 32, and epochs are set, so there is "
                       "no validation part to compare front-ends on).",
                       w.status_label.text())
+        self.assertIn("Auto normalization: learned from values standardized "
+                      "with the training rows' mean and spread (since "
+                      "relative is not possible: classification).",
+                      w.status_label.text())
 
 
 if __name__ == "__main__":

@@ -240,7 +240,9 @@ def training_summary(model, seconds: float, auto: bool) -> str:
         # "auto: relative (figures)" or "auto: global, since ...": the
         # figures or the reason, after the choice itself
         why = reason.split(used, 1)[-1].strip(" ,")
-        why = why.replace("(", "").replace(")", "")
+        # "(figures)" loses its brackets, "possible (classification)" reads
+        # "possible: classification" (no brackets inside the line's own)
+        why = why.replace(" (", ": ").replace("(", "").replace(")", "")
         lines.append(f"Auto normalization: learned from "
                      f"{NORMALIZATION_WORDS.get(used, used)} ({why}).")
     return "\n".join(lines)
