@@ -48,7 +48,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 UCR = "/work/shared/data/ucr"
-FRONTENDS = ("raw", "patch", "conv")
+FRONTENDS = ("raw", "patch", "conv", "shuffle")
 TOKEN = re.compile(r"\w+")
 
 

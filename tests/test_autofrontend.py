@@ -1,6 +1,7 @@
-"""frontend="auto": the length rule, and the candidates compared on the
-validation part (autofrontend.py), as the model and the LSTM/GRU widget
-report it."""
+"""frontend="auto": the length rule, the candidates compared on the
+validation part, and by cross-validation where there is none
+(autofrontend.py), as the model and the LSTM/GRU widget report it."""
+import re
 import unittest
 from unittest.mock import patch
 
@@ -11,8 +12,10 @@ from Orange.widgets.tests import base
 
 from orangecontrib.recurrent import RecurrentLearner
 from orangecontrib.recurrent.autofrontend import (
-    CANDIDATES, _compare, plan_frontend,
+    CANDIDATES, CV_CANDIDATES, _compare, choose_frontend, cv_folds,
+    plan_frontend,
 )
+from orangecontrib.recurrent.reports import StopReason
 from orangecontrib.recurrent.seriesfit import prepare_series
 from orangecontrib.recurrent.widgets.owrecurrentlearner import (
     OWRecurrentLearner,
@@ -33,6 +36,23 @@ def last_value_classes(n=80, steps=40, seed=0):
     return Table.from_numpy(domain, X, y)
 
 
+def bump_order(n, steps=40, seed=0):
+    """Noise with a bump up and a bump down at random places; the class
+    says whether the one up comes first."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0, 0.3, (n, steps))
+    y = rng.integers(0, 2, n)
+    for row, first_up in zip(X, y):
+        a, b = np.sort(rng.choice(np.arange(2, steps - 3, 6), 2,
+                                  replace=False))
+        up, down = (a, b) if first_up else (b, a)
+        row[up:up + 3] += 3
+        row[down:down + 3] -= 3
+    domain = Domain([ContinuousVariable(f"t{i}") for i in range(steps)],
+                    DiscreteVariable("order", values=("down", "up")))
+    return Table.from_numpy(domain, X, y.astype(float))
+
+
 def few_steps(steps=40):
     # epochs=None, sized down: 20-40 epochs instead of 4,000 steps
     return patch("orangecontrib.recurrent.sizing.MIN_STEPS", steps)
@@ -46,17 +66,29 @@ class TestAutoFrontend(unittest.TestCase):
         plan = plan_frontend(RecurrentLearner(validation_size=0.25), series)
         self.assertEqual(plan.candidates, CANDIDATES)
         self.assertEqual(plan.frontend, "conv")
-        # 80 x 0.1 = 8 rows: too few to compare on, the rule decides
+        # 80 x 0.1 = 8 rows: too few to compare on; 3-fold cross-validation
         plan = plan_frontend(RecurrentLearner(), series)
-        self.assertEqual((plan.frontend, plan.candidates), ("conv", ()))
-        self.assertIn("40 steps, at least 32, and there are fewer than 20 "
-                      "validation rows", plan.reason)
+        self.assertEqual((plan.frontend, plan.candidates),
+                         ("conv", CV_CANDIDATES))
+        self.assertEqual([len(f) for f in plan.folds], [27, 27, 26])
+        np.testing.assert_array_equal(np.sort(np.concatenate(plan.folds)),
+                                      np.arange(80))
+        for held in plan.folds:  # every class in every fold
+            self.assertEqual(set(series.targets[held]), {0, 1})
         # epochs given: no stratified part, as before
         plan = plan_frontend(RecurrentLearner(epochs=2, validation_size=0.25),
                              series)
         self.assertEqual(plan.candidates, ())
         self.assertIn("epochs are set, so there is no validation part",
                       plan.reason)
+        plan = plan_frontend(RecurrentLearner(validation_size=0), series)
+        self.assertEqual((plan.candidates, plan.folds), ((), ()))
+        self.assertIn("validation_size is 0", plan.reason)
+        # a class of two rows cannot be in each of three folds
+        self.assertEqual(cv_folds(np.array([0] * 10 + [1] * 2), 12, 3, 0),
+                         ())
+        self.assertEqual(cv_folds(None, 5, 3, 0), ())
+        self.assertEqual(len(cv_folds(None, 6, 3, 0)), 3)
         short = prepare_series(last_value_classes(steps=12), "auto")
         plan = plan_frontend(RecurrentLearner(validation_size=0.25), short)
         self.assertEqual((plan.frontend, plan.candidates), ("raw", ()))
@@ -75,10 +107,10 @@ class TestAutoFrontend(unittest.TestCase):
         data = last_value_classes(n=240)
         with few_steps(400):
             model = learner(data)
-        # both candidates trained, conv (the rule's) first; patch kept
+        # every candidate trained, conv (the rule's) first; patch kept
         self.assertEqual([r.trying for r in reports if r.epoch == 1],
-                         ["conv", "patch"])
-        self.assertEqual([r.run for r in reports if r.epoch == 1], [1, 2])
+                         ["conv", "patch", "shuffle"])
+        self.assertEqual([r.run for r in reports if r.epoch == 1], [1, 2, 3])
         self.assertEqual(model.frontend_used, "patch")
         self.assertTrue(model.frontend_reason.startswith(
             "auto: patch (validation loss conv "))
@@ -103,20 +135,72 @@ class TestAutoFrontend(unittest.TestCase):
         reason = _compare(("conv", "patch"), [conv, conv - 0.3])
         self.assertTrue(reason.startswith("auto: patch ("), reason)
 
-    def test_no_validation_part_length_rule(self):
+    def test_cross_validation_keeps_conv(self):
+        # the class is which of two bumps (up, down) comes first, at random
+        # places: what a recurrent layer reading the convolutions' shapes in
+        # order sees, and one step of all values does not
         reports = []
-        learner = RecurrentLearner(hidden_size=8, random_state=0,
+        learner = RecurrentLearner(hidden_size=8, random_state=1,
                                    callback=reports.append)
-        with few_steps():
-            model = learner(last_value_classes(n=40))
+        with few_steps(60):
+            model = learner(bump_order(36))
+        firsts = [r for r in reports if r.epoch == 1]
+        self.assertEqual([r.run for r in firsts], list(range(1, 8)))
+        self.assertEqual([r.trying for r in firsts],
+                         [f"{kind}, fold {fold} of 3" for fold in (1, 2, 3)
+                          for kind in ("conv", "shuffle")] + ["conv, chosen"])
         self.assertEqual(model.frontend_used, "conv")
-        self.assertEqual({r.run for r in reports}, {1})
-        self.assertEqual({r.trying for r in reports}, {""})
         self.assertEqual(model.n_validation, 0)
-        self.assertEqual(model.frontend_reason,
-                         "auto: conv, since the sequences have 40 steps, at "
-                         "least 32, and there are fewer than 20 validation "
-                         "rows to compare front-ends on")
+        self.assertTrue(model.frontend_reason.startswith(
+            "auto: conv (3-fold cross-validation on 36 rows: mean held-out "
+            "loss conv "), model.frontend_reason)
+        conv, shuffle = map(float, re.search(
+            r"loss conv ([0-9.]+), shuffle ([0-9.]+);",
+            model.frontend_reason).groups())
+        self.assertLess(conv, shuffle)
+        test = bump_order(200, seed=1)
+        self.assertGreater(np.mean(model(test) == test.Y), 0.9)
+
+    def test_cross_validation_picks_shuffle(self):
+        series = prepare_series(last_value_classes(n=36), "auto")
+        calls = []
+
+        class Fitted:  # the true class (last value's sign) at `right`
+            stop = StopReason.COMPLETED
+
+            def __init__(self, frontend, right):
+                self.frontend_used, self.right = frontend, right
+
+            def predict(self, X):
+                true = (X[:, -1] > 0).astype(int)
+                probs = np.full((len(X), 2), 1 - self.right)
+                probs[np.arange(len(X)), true] = self.right
+                return probs
+
+        def fit(part, relative, run=1, frontend=None, trying=""):
+            calls.append((len(part.y), run, frontend, trying))
+            return Fitted(frontend, 0.9 if frontend == "shuffle" else 0.6)
+
+        model, bound, reason = choose_frontend(RecurrentLearner(), series,
+                                               fit)
+        self.assertIsNone(model)  # nothing trained on all rows yet
+        self.assertEqual([c[:3] for c in calls],
+                         [(24, run, kind) for run, kind in zip(
+                             range(1, 7), ["conv", "shuffle"] * 3)])
+        self.assertTrue(reason.startswith(
+            "auto: shuffle (3-fold cross-validation on 36 rows: mean "
+            f"held-out loss conv {-np.log(0.6):.4g}, shuffle "
+            f"{-np.log(0.9):.4g}; the lower kept, difference "
+            f"{np.log(0.9 / 0.6):.2g}, standard error "), reason)
+        self.assertEqual(bound(False).frontend_used, "shuffle")
+        self.assertEqual(calls[-1], (36, 7, "shuffle", "shuffle, chosen"))
+        # stopped by the callback: the network it stopped in is kept
+        Fitted.stop = StopReason.CALLBACK
+        model, _, reason = choose_frontend(RecurrentLearner(), series, fit)
+        self.assertEqual(model.frontend_used, "conv")
+        self.assertEqual(reason, "auto: conv, since training was stopped "
+                         "during cross-validation (the model kept was "
+                         "trained on 24 of 36 rows)")
 
 
 class TestWidgetShowsFrontend(base.WidgetTest):

@@ -10,7 +10,8 @@ from Orange.data import ContinuousVariable, DiscreteVariable, Domain, Table
 
 from orangecontrib.recurrent import RecurrentLearner, make_windows
 from orangecontrib.recurrent.frontends import (
-    ConvFrontEnd, PatchFrontEnd, make_frontend, patch_size_for,
+    ConvFrontEnd, PatchFrontEnd, ShuffleFrontEnd, make_frontend,
+    patch_size_for,
 )
 from orangecontrib.recurrent.network import RecurrentNetwork
 from orangecontrib.recurrent.sizing import (
@@ -59,6 +60,22 @@ class TestFrontEnds(unittest.TestCase):
         self.assertEqual((conv.features, conv.pooled), (8, 8))
         self.assertEqual(tuple(conv.pool(out).shape), (5, 8))
 
+    def test_shuffle_reads_one_step_and_pools_convolutions(self):
+        shuffle = ShuffleFrontEnd(2, 40, width=8)
+        x = torch.randn(5, 40, 2)
+        out = shuffle(x)
+        # every value of every channel in one step, time-major
+        self.assertEqual(tuple(out.shape), (5, 1, 80))
+        np.testing.assert_array_equal(out[:, 0, :2].numpy(), x[:, 0].numpy())
+        self.assertEqual((shuffle.features, shuffle.pooled), (80, 8))
+        pooled = shuffle.pooled_features(x, out)
+        np.testing.assert_allclose(pooled.detach().numpy(),
+                                   shuffle.conv(x).mean(dim=1).detach()
+                                   .numpy(), atol=1e-6)
+        self.assertEqual(make_frontend("shuffle", 2, 0, 40).width, 32)
+        with self.assertRaisesRegex(ValueError, "number of steps"):
+            make_frontend("shuffle", 2)
+
     def test_make_frontend_and_patch_size(self):
         self.assertEqual(make_frontend("raw", 4).features, 4)
         self.assertEqual(make_frontend("patch", 2, 5).features, 10)
@@ -69,9 +86,10 @@ class TestFrontEnds(unittest.TestCase):
 
     def test_network_with_each_frontend(self):
         x = torch.randn(4, 40, 2)
-        for kind, size in (("raw", 0), ("patch", 4), ("conv", 8)):
+        for kind, size in (("raw", 0), ("patch", 4), ("conv", 8),
+                           ("shuffle", 8)):
             net = RecurrentNetwork(2, 3, hidden_size=5, frontend=kind,
-                                   frontend_size=size)
+                                   frontend_size=size, frontend_steps=40)
             self.assertEqual(tuple(net(x).shape), (4, 3), kind)
         # raw adds no weights: the state_dict of older networks
         self.assertEqual(
@@ -163,7 +181,9 @@ class TestFitLoop(unittest.TestCase):
 class TestLearnerFrontEnds(unittest.TestCase):
     def test_defaults_on_sequences_use_conv_and_pickle(self):
         table = shapes(n_per_class=8)
-        model = RecurrentLearner(hidden_size=8, device="cpu")(table)
+        # (no rows held out: no cross-validation, the length rule decides)
+        model = RecurrentLearner(hidden_size=8, device="cpu",
+                                 validation_size=0)(table)
         self.assertEqual(model.frontend_used, "conv")
         self.assertEqual(model.architecture["frontend"], "conv")
         self.assertIn("frontend='conv'", repr(model))
@@ -184,6 +204,19 @@ class TestLearnerFrontEnds(unittest.TestCase):
         self.assertEqual(patch.architecture["frontend_size"], 3)
         with self.assertRaisesRegex(ValueError, "Unknown front-end 'fft'"):
             RecurrentLearner(frontend="fft")
+
+    def test_shuffle_pickles_its_length(self):
+        table = shapes(4, steps=48)
+        model = RecurrentLearner(epochs=2, hidden_size=4, frontend="shuffle",
+                                 device="cpu")(table)
+        self.assertEqual((model.frontend_used,
+                          model.architecture["frontend_steps"]),
+                         ("shuffle", 48))
+        self.assertEqual(model.network().rnn.input_size, 48)
+        copy = pickle.loads(pickle.dumps(model))
+        self.assertEqual(copy.frontend_used, "shuffle")
+        np.testing.assert_allclose(copy.predict(table.X),
+                                   model.predict(table.X), atol=1e-6)
 
 
 if __name__ == "__main__":

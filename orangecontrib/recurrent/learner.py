@@ -285,10 +285,10 @@ class RecurrentLearner(Learner):
         # multiplicative series
         relative = self.normalization in (RELATIVE, LOG)
         # The front-end first: "auto" may compare networks on the validation
-        # part (then `model` is the one kept, trained with `relative`).
+        # part (then `model` is the one kept, trained with `relative`) or by
+        # cross-validation (then the chosen one is trained below).
         model, fit, reason = choose_frontend(
-            self, series, partial(fit_series, self, series, log=log),
-            relative)
+            self, series, partial(fit_series, self, log=log), relative)
         if relative:
             model = model or fit(True)
         elif self.normalization == AUTO and series.task == REGRESSION \

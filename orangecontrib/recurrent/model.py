@@ -168,6 +168,8 @@ class RecurrentModel(TorchModel):
         if self.frontend_used != "raw":  # absent in older pickles: raw
             self.architecture["frontend"] = self.frontend_used
             self.architecture["frontend_size"] = network.frontend_size
+            if getattr(network, "frontend_steps", 0):  # shuffle only
+                self.architecture["frontend_steps"] = network.frontend_steps
         self._keep_network(network, fit_result)
 
     def _network_class(self):

@@ -106,12 +106,14 @@ class RecurrentNetwork(nn.Module):
         per series, before the standardization (whose statistics are then
         those of the differences). The network sees the window's shape, not
         its level; the learner adds the level back to the prediction.
-    frontend : "raw", "patch" or "conv"
+    frontend : "raw", "patch", "conv" or "shuffle"
         What the recurrent layers read at each step (see
         :mod:`orangecontrib.recurrent.frontends`).
     frontend_size : int
         The patch size (values per patch) or the convolution width;
         0: the front-end's default.
+    frontend_steps : int
+        The sequence length, for "shuffle" (which reads it as one step).
     forget_bias : float
         Initial bias of an LSTM's forget gates (0: torch's initialization).
     log : bool
@@ -132,7 +134,8 @@ class RecurrentNetwork(nn.Module):
                  input_mean: Optional[Sequence[float]] = None,
                  input_scale: Optional[Sequence[float]] = None,
                  relative: bool = False, frontend: str = RAW,
-                 frontend_size: int = 0, forget_bias: float = 0.0,
+                 frontend_size: int = 0, frontend_steps: int = 0,
+                 forget_bias: float = 0.0,
                  log: bool = False, skip_inputs: int = 0):
         super().__init__()
         self.cell = cell.lower()  # recurrent_layers checks it
@@ -147,8 +150,9 @@ class RecurrentNetwork(nn.Module):
             if self.skip_inputs else None
         self.frontend_kind = str(frontend)
         self.frontend_size = int(frontend_size)
+        self.frontend_steps = int(frontend_steps)
         self.frontend = make_frontend(self.frontend_kind, self.n_series,
-                                      self.frontend_size)
+                                      self.frontend_size, self.frontend_steps)
         self.rnn = recurrent_layers(self.cell, self.frontend.features,
                                     hidden_size, self.num_layers,
                                     bidirectional, dropout)
@@ -195,7 +199,8 @@ class RecurrentNetwork(nn.Module):
         _, state = self.rnn(features)
         last = last_layer_state(state, self.num_directions)
         if self.frontend.pooled:  # LSTM-FCN: the pooled features beside it
-            last = torch.cat((last, self.frontend.pool(features)), dim=1)
+            last = torch.cat(
+                (last, self.frontend.pooled_features(x, features)), dim=1)
         out = self.head(last)
         if self.skip is not None:
             out = out + self.skip(x.flatten(1))

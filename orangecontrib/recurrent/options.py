@@ -11,7 +11,7 @@ __all__ = ["CELLS", "REGRESSION", "CLASSIFICATION", "TASKS", "GLOBAL",
            "RELATIVE", "AUTO", "LOG", "NORMALIZATIONS", "DEVICES",
            "check_cell",
            "check_device", "resolve_device", "prediction_device",
-           "validation_rows", "layer_dropout", "RAW", "PATCH", "CONV",
+           "validation_rows", "layer_dropout", "RAW", "PATCH", "CONV", "SHUFFLE",
            "FRONTENDS", "check_frontend"]
 
 #: The recurrent cells: LSTM, GRU and Elman's tanh RNN.
@@ -26,9 +26,10 @@ GLOBAL, RELATIVE, AUTO, LOG = "global", "relative", "auto", "log"
 #: (LOG last: the widget stores the index, and older indices keep meaning)
 NORMALIZATIONS = (GLOBAL, RELATIVE, AUTO, LOG)
 #: Input front-ends (see frontends.py); "auto" chooses by sequence length
-#: or on the validation part (autofrontend.py).
-RAW, PATCH, CONV = "raw", "patch", "conv"
-FRONTENDS = (AUTO, RAW, PATCH, CONV)
+#: or on the training rows (autofrontend.py). (SHUFFLE last: the widget
+#: stores the index, and older indices keep their meaning.)
+RAW, PATCH, CONV, SHUFFLE = "raw", "patch", "conv", "shuffle"
+FRONTENDS = (AUTO, RAW, PATCH, CONV, SHUFFLE)
 #: Where to train: "auto" takes a CUDA device when torch finds one.
 DEVICES = ("auto", "cpu", "cuda")
 

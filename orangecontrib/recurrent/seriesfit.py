@@ -6,7 +6,7 @@ The learner (:mod:`orangecontrib.recurrent.learner`) decides how many
 networks to fit and which to keep (:mod:`orangecontrib.recurrent.autonorm`);
 this module fits one. torch is imported only inside :func:`fit_series`.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -26,7 +26,7 @@ from orangecontrib.recurrent.scaling import (
 from orangecontrib.recurrent.sizing import plan_training
 from orangecontrib.recurrent.windowing import sequences_from_rows
 
-__all__ = ["SeriesData", "prepare_series", "fit_series"]
+__all__ = ["SeriesData", "prepare_series", "series_rows", "fit_series"]
 
 
 @dataclass
@@ -120,6 +120,26 @@ def prepare_series(data: Table, normalization: str) -> SeriesData:
     return series
 
 
+def series_rows(series: SeriesData, rows: np.ndarray) -> SeriesData:
+    """``rows`` of ``series`` as a table of their own (a fold of
+    cross-validation): the inputs' statistics and the class prior of those
+    rows only, so nothing of the other rows reaches a network fit on them
+    (a series constant within ``rows`` keeps the whole table's spread)."""
+    rows = np.asarray(rows)
+    sequences = series.sequences[rows]
+    mean, std, _ = series_statistics(sequences)
+    std = np.where(std > 0, std, series.std)
+    targets = prior = None
+    if series.targets is not None:
+        targets = series.targets[rows]
+        domain = series.domain
+        prior = class_shares(targets, domain.class_var or
+                             domain.class_vars[0])
+    return replace(series, X=series.X[rows], sequences=sequences,
+                   y=series.y[rows], mean=mean, std=std, targets=targets,
+                   prior=prior)
+
+
 def _target_scaling(y: np.ndarray, relative: bool = True) -> tuple:
     """Mean and scale of the targets: floats for one target, arrays of h
     for h targets (each step ahead its own, as changes grow with it)."""
@@ -184,6 +204,8 @@ def fit_series(learner, series: SeriesData, relative: bool,
             frontend=plan.frontend,
             frontend_size=patch_size_for(sequences.shape[1])
             if plan.frontend == "patch" else 0,
+            frontend_steps=sequences.shape[1]
+            if plan.frontend == "shuffle" else 0,
             forget_bias=plan.forget_bias, log=log,
             skip_inputs=plan.skip_inputs)
         if plan.skip_inputs:  # from linear regression on the training rows
