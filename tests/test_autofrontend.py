@@ -15,11 +15,12 @@ from orangecontrib.recurrent.autofrontend import (
     CANDIDATES, CV_CANDIDATES, _compare, choose_frontend, cv_folds,
     plan_frontend,
 )
-from orangecontrib.recurrent.reports import StopReason
+from orangecontrib.recurrent.reports import EpochReport, StopReason
 from orangecontrib.recurrent.seriesfit import prepare_series
 from orangecontrib.recurrent.widgets.owrecurrentlearner import (
     OWRecurrentLearner,
 )
+from orangecontrib.recurrent.widgets.utils.learnerform import epoch_status
 
 WAIT = 60000
 
@@ -227,6 +228,39 @@ class TestWidgetShowsFrontend(base.WidgetTest):
                       "with the training rows' mean and spread (since "
                       "relative is not possible: classification).",
                       w.status_label.text())
+
+
+class TestWidgetShowsCrossValidation(base.WidgetTest):
+    def setUp(self):
+        self.widget = self.create_widget(
+            OWRecurrentLearner,
+            stored_settings={"hidden_size": 8, "random_seed": 1,
+                             "fixed_epochs": False, "__version__": 4})
+
+    def tearDown(self):
+        self.widget.onDeleteWidget()
+        super().tearDown()
+
+    def test_status_says_folds_and_losses(self):
+        widget = self.widget
+        with few_steps(60):
+            self.send_signal(widget.Inputs.data, bump_order(36))
+            model = self.get_output(widget.Outputs.model, wait=WAIT)
+        self.assertEqual(model.frontend_used, "conv")
+        self.assertRegex(
+            widget.status_label.text(),
+            r"Auto input front-end: conv \(3-fold cross-validation on "
+            r"36 rows: mean held-out loss conv [0-9.]+, shuffle "
+            r"[0-9.]+; the lower kept, difference [0-9.e-]+, standard "
+            r"error [0-9.e-]+\)\.")
+        report = EpochReport(3, 400, 0.5, run=2, trying="shuffle, fold 1 of 3")
+        self.assertEqual(epoch_status(report),
+                         "Auto input is trying the shuffle front-end (fold 1 "
+                         "of 3). Epoch 3 of 400: training loss 0.5.")
+        report = EpochReport(1, 400, 0.5, run=7, trying="shuffle, chosen")
+        self.assertTrue(epoch_status(report).startswith(
+            "Auto input chose the shuffle front-end and trains it on all "
+            "rows. Epoch 1 of 400"))
 
 
 if __name__ == "__main__":

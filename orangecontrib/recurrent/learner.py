@@ -93,16 +93,21 @@ class RecurrentLearner(Learner):
         CPU model. None: a different model each time.
     device : "auto", "cpu" or "cuda"
         "auto" trains on a GPU when torch finds one.
-    frontend : "auto", "raw", "patch" or "conv"
+    frontend : "auto", "raw", "patch", "conv" or "shuffle"
         What the recurrent layers read at each step (see
         :mod:`orangecontrib.recurrent.frontends`): "raw" one value per series
         and step; "patch" about 50 steps of consecutive values side by side;
         "conv" convolutions that shorten the sequence by 4, whose averaged
-        features the head also reads (LSTM-FCN). "auto" (the default):
+        features the head also reads (LSTM-FCN); "shuffle" the same averaged
+        convolutions beside a recurrent layer that reads the whole sequence
+        as one step (LSTM-FCN's dimension shuffle). "auto" (the default):
         "conv" for sequences of at least 32 steps, else "raw"; rows that
-        are whole sequences with a validation part of at least 20 rows
-        (``epochs=None``) train "conv" and "patch" and keep the one with the
-        lower validation loss (:mod:`orangecontrib.recurrent.autofrontend`).
+        are whole sequences (``epochs=None``) with a validation part of at
+        least 20 rows train "conv", "patch" and "shuffle" and keep another
+        than "conv" only if its validation loss is clearly lower; with
+        fewer rows, 3-fold cross-validation on the training rows compares
+        "conv" and "shuffle" and the one with the lower held-out loss is
+        trained on all rows (:mod:`orangecontrib.recurrent.autofrontend`).
         The model says what it used in ``frontend_used`` and why in
         ``frontend_reason``.
     normalization : "global", "relative" or "auto"

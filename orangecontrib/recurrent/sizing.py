@@ -21,8 +21,8 @@ series, which is why the learner lost to the majority class there. So:
   a past one);
 - ``frontend="auto"`` reads sequences of at least CONV_STEPS steps through
   the convolutional front-end, shorter ones (the usual windows of a series)
-  raw, unless a validation part says otherwise
-  (:mod:`orangecontrib.recurrent.autofrontend`).
+  raw, unless a validation part or cross-validation on the training rows
+  says otherwise (:mod:`orangecontrib.recurrent.autofrontend`).
 
 All of this (but the front-end, which has its own parameter) comes with
 ``epochs=None``: a learner given its number of epochs, as every workflow saved

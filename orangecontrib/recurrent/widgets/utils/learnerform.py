@@ -20,7 +20,8 @@ NORMALIZATION_LABELS = ("Global", "Relative to the window's last value",
                         "Auto", "Log (ratio to the window's last value)")
 #: as options.FRONTENDS
 FRONTEND_LABELS = ("Auto (length, validation)", "Raw steps",
-                   "Patches of steps", "Convolutions (LSTM-FCN)")
+                   "Patches of steps", "Convolutions (LSTM-FCN)",
+                   "Convolutions + whole series as one step")
 
 
 def add_form(widget):
@@ -254,9 +255,16 @@ def epoch_status(report) -> str:
             f"{format_loss(report.train_loss)}")
     if report.val_loss is not None:
         text += f", validation loss {format_loss(report.val_loss)}"
-    if getattr(report, "trying", ""):
-        text = (f"Auto input is trying the {report.trying} front-end. "
-                + text)
+    trying = getattr(report, "trying", "")
+    if trying:  # "conv", "conv, fold 1 of 3" or "shuffle, chosen"
+        kind, _, where = trying.partition(", ")
+        if where == "chosen":
+            text = (f"Auto input chose the {kind} front-end and trains it "
+                    "on all rows. " + text)
+        else:
+            where = f" ({where})" if where else ""
+            text = (f"Auto input is trying the {kind} front-end{where}. "
+                    + text)
     elif report.run > 1:
         text = ("Auto normalization is trying a second network, on "
                 "changes from each window's last value. " + text)
