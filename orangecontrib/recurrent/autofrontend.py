@@ -19,21 +19,21 @@ MARGIN_SE standard errors of the paired per-row differences (a paired test),
 and the reason gives both losses and the difference.
 Smaller tables (ArrowHead's 36 rows, BasicMotions' 40) have no validation
 part worth comparing on. There no single front-end wins: the dimension
-shuffle (:class:`~orangecontrib.recurrent.frontends.ShuffleFrontEnd`)
-scored 0.83 on ArrowHead against conv's 0.78, but 0.89 on BasicMotions
-against 1.00 (and 0.69 on OSULeaf against 0.84). So such tables (with
-``epochs=None`` and a ``validation_size`` above 0) are asked by CV_FOLDS-fold
-cross-validation on their training rows (stratified by class, seeded by
-``random_state``): each of CV_CANDIDATES is trained on every fold's other
-rows, and the one with the lower mean loss on the held-out rows (every row
-held out once) is then trained on all rows. Out-of-fold losses measured on
-ArrowHead (seeds 0-2, conv / shuffle): 0.82 / 0.68, 0.78 / 0.62, 0.67 /
-0.63; on BasicMotions: 0.11 / 0.59, 0.17 / 0.72, 0.11 / 0.67. The lower
-mean decides, not MARGIN_SE: every row is held out once (36 rows, not 20),
-and on ArrowHead the difference was in the same direction at every seed
-but within one standard error. Cross-validation costs about
-``CV_FOLDS * len(CV_CANDIDATES) * 2/3`` fits more (ArrowHead: 6 s to 30 s
-of CPU). Windows of a series keep the rule (their validation part is the
+shuffle (:class:`~orangecontrib.recurrent.frontends.ShuffleFrontEnd`) scored
+0.83 on ArrowHead against conv's 0.78, but 0.89 on BasicMotions against 0.98
+(and 0.69 on OSULeaf against 0.84). So such tables (with ``epochs=None`` and
+a ``validation_size`` above 0) are asked by CV_FOLDS-fold cross-validation
+on their training rows (stratified by class, seeded by ``random_state``):
+each of CV_CANDIDATES is trained on every fold's other rows, and the one
+with the lower mean loss on the held-out rows (every row held out once) is
+then trained on all rows. Out-of-fold losses measured on ArrowHead (seeds
+0-2, conv / shuffle): 0.82 / 0.68, 0.78 / 0.62, 0.67 / 0.63; on
+BasicMotions: 0.11 / 0.59, 0.17 / 0.72, 0.11 / 0.67. The lower mean decides,
+not MARGIN_SE: every row is held out once (36 rows, not 20), and on
+ArrowHead the difference was in the same direction at seeds 0-2 (not at seed
+4 of 3-5) but within one standard error. Cross-validation costs about
+``CV_FOLDS * len(CV_CANDIDATES) * 2/3`` fits more (ArrowHead: 6 s to 31 s of
+CPU). Windows of a series keep the rule (their validation part is the
 chronological tail, and their windows are short), as does a learner given
 its epochs (every saved workflow). No torch here: the networks are fit by
 the callable the learner passes in.

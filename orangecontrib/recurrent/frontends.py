@@ -17,18 +17,19 @@ sequence before the recurrent layers and gives each step more to read:
   "LSTM Fully Convolutional Networks for Time Series Classification", 2017);
 - ``shuffle``: the same convolutions and pooled features for the head, while
   the recurrent layers read the whole sequence as ONE step of ``steps *
-  channels`` values (LSTM-FCN's "dimension shuffle"; for several channels one
-  step of all their values, which beat one step per channel on UEA
-  BasicMotions, 0.92 against 0.77). With one step the recurrent layer is a
-  gated map of the whole series; it won on UCR ArrowHead and lost on OSULeaf,
-  so "auto" takes it only where the training rows say so
-  (:mod:`orangecontrib.recurrent.autofrontend`).
+  channels`` values (LSTM-FCN's "dimension shuffle"; for several channels
+  one step of all their values, which beat one step per channel on UEA
+  BasicMotions in a prototype, 0.92 against 0.77). With one step the
+  recurrent layer is a gated map of the whole series; it won on UCR
+  ArrowHead and lost on OSULeaf, so "auto" takes it only where the training
+  rows say so (:mod:`orangecontrib.recurrent.autofrontend`).
 
 Every front-end maps ``(batch, steps, channels)`` to ``(batch, steps',
 features)``; ``features`` and ``pooled`` (how many pooled values it adds to
-the head's input) are attributes; :meth:`pooled_features` gives the
-head's pooled values from the scaled input and the recurrent layers' input. A front-end is described by a name and its
-size (:func:`make_frontend`), which is what a model's pickle stores.
+the head's input) are attributes; :meth:`pooled_features` gives the head's
+pooled values from the scaled input and the recurrent layers' input. A
+front-end is described by a name, its size and (shuffle) the length
+(:func:`make_frontend`), which is what a model's pickle stores.
 """
 import math
 

@@ -11,7 +11,8 @@ __all__ = ["CELLS", "REGRESSION", "CLASSIFICATION", "TASKS", "GLOBAL",
            "RELATIVE", "AUTO", "LOG", "NORMALIZATIONS", "DEVICES",
            "check_cell",
            "check_device", "resolve_device", "prediction_device",
-           "validation_rows", "layer_dropout", "RAW", "PATCH", "CONV", "SHUFFLE",
+           "validation_rows", "layer_dropout", "RAW", "PATCH", "CONV",
+           "SHUFFLE",
            "FRONTENDS", "check_frontend"]
 
 #: The recurrent cells: LSTM, GRU and Elman's tanh RNN.
