@@ -3,43 +3,31 @@
 The text is tools.build_text_tutorial.DESCRIPTION, written from FACTS; this
 test runs the saved workflow and checks each FACT against the outputs.
 """
-import os
 import unittest
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 from Orange.evaluation import CA
 
-from orangecontrib.recurrent.workflow import WorkflowRun, format_report
 from tools import build_text_tutorial as build
-from tools.build_tutorials import HERE as TUTORIALS
+from tests.tutorialrun import TutorialRun
 
 pytestmark = pytest.mark.slow
 
-PATH = os.path.join(TUTORIALS, build.FILE_NAME)
 #: The LSTM's accuracy may move by this much on another CPU (float
 #: summation order); the bag-of-words learners are deterministic.
 LSTM_TOLERANCE = 0.01
 
 
-class TestTextTutorial(unittest.TestCase):
+class TestTextTutorial(TutorialRun, unittest.TestCase):
+    BUILD = build
+    TIMEOUT = 480
+
     @classmethod
     def setUpClass(cls):
         pytest.importorskip("orangecontrib.text")
-        with WorkflowRun(PATH) as run:
-            cls.report = run.run(timeout=480)
-            cls.out = {node.title: run.outputs(node) for node in run.nodes}
-
-    def test_runs_without_errors_or_warnings(self):
-        self.assertTrue(self.report.ok, format_report(self.report))
-        self.assertFalse(any(node.warnings for node in self.report.nodes),
-                         format_report(self.report))
-
-    def test_saved_text_is_the_builders(self):
-        root = ET.parse(PATH).getroot()
-        self.assertEqual(root.get("description"), build.DESCRIPTION)
+        super().setUpClass()
 
     def test_learners_see_words_only(self):
         corpus = self.out["Corpus"]["Corpus"]

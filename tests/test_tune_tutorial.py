@@ -3,42 +3,27 @@
 The text is tools.build_tune_tutorial.DESCRIPTION, written from FACTS; this
 test runs the saved workflow and checks each FACT against the outputs.
 """
-import os
 import re
 import unittest
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 from Orange.evaluation import RMSE
 
-from orangecontrib.recurrent.workflow import WorkflowRun, format_report
 from tools import build_tune_tutorial as build
-from tools.build_tutorials import HERE as TUTORIALS
+from tests.tutorialrun import TutorialRun
 
 pytestmark = pytest.mark.slow
 
-PATH = os.path.join(TUTORIALS, build.FILE_NAME)
 
+class TestTuneTutorial(TutorialRun, unittest.TestCase):
+    BUILD = build
 
-class TestTuneTutorial(unittest.TestCase):
     @classmethod
-    def setUpClass(cls):
-        with WorkflowRun(PATH) as run:
-            cls.report = run.run(timeout=300)
-            cls.out = {node.title: run.outputs(node) for node in run.nodes}
-            cls.result = run.widget("Tune").result
-            cls.plot_cells = run.widget("Tune").plot.cells
-
-    def test_runs_without_errors_or_warnings(self):
-        self.assertTrue(self.report.ok, format_report(self.report))
-        self.assertFalse(any(node.warnings for node in self.report.nodes),
-                         format_report(self.report))
-
-    def test_saved_text_is_the_builders(self):
-        root = ET.parse(PATH).getroot()
-        self.assertEqual(root.get("description"), build.DESCRIPTION)
+    def read_widgets(cls, run):
+        cls.result = run.widget("Tune").result
+        cls.plot_cells = run.widget("Tune").plot.cells
 
     def test_every_quoted_figure(self):
         facts = build.FACTS
