@@ -128,12 +128,14 @@ class TestAutoFrontend(unittest.TestCase):
         rng = np.random.default_rng(0)
         conv = rng.exponential(0.6, 20)
         # lower on average, but by less than 2 standard errors: conv stays
-        reason = _compare(("conv", "patch"),
-                          [conv, conv - 0.1 + rng.normal(0, 0.5, 20)])
+        best, reason = _compare(("conv", "patch"),
+                                [conv, conv - 0.1 + rng.normal(0, 0.5, 20)])
+        self.assertEqual(best, 0)
         self.assertTrue(reason.startswith("auto: conv (validation loss "
                                           "conv "), reason)
         self.assertIn("the length rule's choice stays", reason)
-        reason = _compare(("conv", "patch"), [conv, conv - 0.3])
+        best, reason = _compare(("conv", "patch"), [conv, conv - 0.3])
+        self.assertEqual(best, 1)
         self.assertTrue(reason.startswith("auto: patch ("), reason)
 
     def test_cross_validation_keeps_conv(self):

@@ -185,8 +185,8 @@ def choose_frontend(learner, series, fit: Callable, relative: bool = False
         reason = (f"auto: {choice.candidates[0]}, since training was "
                   "stopped before the other front-ends were tried")
     else:
-        reason = _compare(choice.candidates, losses)
-        keep = models[choice.candidates.index(reason.split()[1])]
+        best, reason = _compare(choice.candidates, losses)
+        keep = models[best]
     offset = len(models)
     chosen = keep.frontend_used
 
@@ -235,10 +235,10 @@ def _cross_validate(series, fit, relative, choice):
     return None, bound_chosen, reason
 
 
-def _compare(candidates, losses) -> str:
-    """The reason, "auto: KIND (...)", for the candidate kept: the first
-    (the rule's), unless another's loss is lower by MARGIN_SE standard
-    errors of the paired differences."""
+def _compare(candidates, losses) -> Tuple[int, str]:
+    """The index of the candidate kept and the reason, "auto: KIND (...)":
+    the first (the rule's), unless another's loss is lower by MARGIN_SE
+    standard errors of the paired differences."""
     means = [float(np.mean(loss)) for loss in losses]
     figures = ", ".join(f"{kind} {mean:.4g}"
                         for kind, mean in zip(candidates, means))
@@ -250,10 +250,11 @@ def _compare(candidates, losses) -> str:
         if np.mean(diff) > MARGIN_SE * se and means[i] < means[best]:
             best, margin = i, se
     if best:
-        return (f"auto: {candidates[best]} (validation loss {figures} on "
-                f"{n} held-out rows; {candidates[best]} lower by more than "
-                f"{MARGIN_SE:g} standard errors, {margin:.2g})")
-    return (f"auto: {candidates[0]} (validation loss {figures} on {n} "
-            f"held-out rows; no other front-end lower by more than "
-            f"{MARGIN_SE:g} standard errors of the difference, so the length "
-            "rule's choice stays)")
+        return best, (
+            f"auto: {candidates[best]} (validation loss {figures} on {n} "
+            f"held-out rows; {candidates[best]} lower by more than "
+            f"{MARGIN_SE:g} standard errors, {margin:.2g})")
+    return 0, (
+        f"auto: {candidates[0]} (validation loss {figures} on {n} held-out "
+        f"rows; no other front-end lower by more than {MARGIN_SE:g} standard "
+        "errors of the difference, so the length rule's choice stays)")
