@@ -76,19 +76,7 @@ def main():
     nn.name = "Neural Network"
     models.append(nn)
 
-    widget = OWForecastPlot()
-    widget.set_data(series)
-    for i, model in enumerate(models):
-        widget.insert_model(i, model)
-    widget.handleNewSignals()
-    while widget.task is not None:  # the backtest runs in a worker thread
-        app.processEvents()
-    widget.resize(1000, 640)
-    widget.show()
-    app.processEvents()
-    widget.grab().save(OUT)
-    print("saved", OUT)
-    widget.onDeleteWidget()
+    shoot(app, series, models, OUT)
 
 
 if __name__ == "__main__":
