@@ -117,7 +117,7 @@ class RecurrentModel(TorchModel):
     normalization_reason : str
         Why, in words (what "auto" compared; empty for an explicit choice).
     frontend_used, frontend_reason : str
-        The input front-end ("raw", "patch", "conv") and, for
+        The input front-end ("raw", "patch", "conv", "shuffle") and, for
         ``frontend="auto"``, why (empty for an explicit choice).
     """
     #: Defaults for models pickled before normalization existed.
